@@ -1,0 +1,242 @@
+package charset
+
+import (
+	"bytes"
+	"unicode/utf8"
+)
+
+// Source tells which step of Determine decided an encoding.
+type Source int
+
+// The sources, in the order Determine consults them (Default last).
+const (
+	// Default means that nothing decided: the content was empty, had no byte
+	// outside ASCII in its sample, or the guess was turned off. The name is
+	// then "utf-8", which decodes ASCII exactly.
+	Default Source = iota
+	// BOM means the content starts with a UTF-8 or UTF-16 byte order mark.
+	BOM
+	// Header means the charset parameter of the Content-Type header.
+	Header
+	// MediaTypeDefault means the default of the media type, such as UTF-8
+	// for JSON or ISO-8859-1 (windows-1252) for text/*.
+	MediaTypeDefault
+	// Prescan means an HTML <meta> element or an XML declaration in the
+	// first bytes of the content.
+	Prescan
+	// Guess means the statistical guess over a sample of the content.
+	Guess
+)
+
+// String returns the lower-case name of s, such as "header".
+func (s Source) String() string {
+	switch s {
+	case Default:
+		return "default"
+	case BOM:
+		return "bom"
+	case Header:
+		return "header"
+	case MediaTypeDefault:
+		return "media-type-default"
+	case Prescan:
+		return "prescan"
+	case Guess:
+		return "guess"
+	}
+	return "unknown"
+}
+
+// Result is the outcome of Determine.
+type Result struct {
+	// Name is the canonical lower-case WHATWG name of the encoding, such as
+	// "utf-8", "windows-1252" or "shift_jis". Decode and NewReader accept it.
+	Name string
+	// Source is the step that decided.
+	Source Source
+	// Confidence is 1 when the encoding was declared (BOM, header, media
+	// type default, prescan). For a guess it is the probability, between 0
+	// and 1, that the guess rather than the best-scoring rival decoding
+	// is right: about 0.5 when two decodings that give different text fit
+	// the sample equally well, close to 1 when the runner-up fits far worse.
+	// It is 0 for Default.
+	Confidence float64
+}
+
+// Default bounds of Options.
+const (
+	// DefaultPrescanBytes is the length of the prefix searched for a <meta>
+	// element or an XML declaration; 1024 is the WHATWG value.
+	DefaultPrescanBytes = 1024
+	// DefaultSampleBytes is the length of the prefix the guess looks at.
+	DefaultSampleBytes = 64 << 10
+)
+
+// Options adjusts Determine. The zero value, and a nil *Options, give the
+// documented defaults.
+type Options struct {
+	// ModernTextDefault drops the ISO-8859-1 default of text/* media types
+	// without a charset parameter (RFC 2616 §3.7.1, kept by Requests). With it
+	// set, such responses go on to the prescan and the guess, as RFC 7231
+	// §3.1.1.5 and browsers do.
+	ModernTextDefault bool
+	// NoGuess skips the statistical guess: content that nothing declared is
+	// then reported as UTF-8 with Source Default.
+	NoGuess bool
+	// PrescanBytes bounds the prefix searched for <meta> and the XML
+	// declaration; 0 means DefaultPrescanBytes, a negative value disables
+	// the prescan.
+	PrescanBytes int
+	// SampleBytes bounds the prefix the guess looks at; 0 means
+	// DefaultSampleBytes.
+	SampleBytes int
+}
+
+// Determine returns the encoding of a response body whose Content-Type
+// header is contentType (all its values joined by commas, or "") and whose
+// first bytes are content, with the default Options. See Options.Determine.
+func Determine(contentType string, content []byte) Result {
+	return (*Options)(nil).Determine(contentType, content)
+}
+
+// Determine returns the encoding of a response body, by this precedence:
+//
+//  1. a UTF-8 or UTF-16 byte order mark at the start of content;
+//  2. the charset parameter of contentType, looked up as a WHATWG label
+//     (an unknown label is ignored);
+//  3. the default of the media type: UTF-8 for application/json and
+//     application/*+json, ISO-8859-1 for text/* unless ModernTextDefault is
+//     set (reported as "windows-1252", the encoding WHATWG maps that label
+//     to);
+//  4. an HTML <meta> charset or an XML declaration in the first
+//     PrescanBytes of content, found with the WHATWG prescan;
+//  5. a statistical guess over the first SampleBytes of content;
+//  6. UTF-8.
+//
+// Determine reads no more than those bounded prefixes, whatever the length of
+// content, so calling it costs a small constant. It never fails and never
+// panics. A nil o means the defaults.
+func (o *Options) Determine(contentType string, content []byte) Result {
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	if name := bomEncoding(content); name != "" {
+		return Result{Name: name, Source: BOM, Confidence: 1}
+	}
+	essence, label, hasCharset := parseContentType(contentType)
+	if hasCharset {
+		if name := lookupWHATWG(label); name != "" {
+			return Result{Name: name, Source: Header, Confidence: 1}
+		}
+	}
+	if name := mediaTypeDefault(essence, opt.ModernTextDefault); name != "" {
+		return Result{Name: name, Source: MediaTypeDefault, Confidence: 1}
+	}
+	if n := opt.PrescanBytes; n >= 0 {
+		if n == 0 {
+			n = DefaultPrescanBytes
+		}
+		if name := prescan(prefix(content, n)); name != "" {
+			return Result{Name: name, Source: Prescan, Confidence: 1}
+		}
+	}
+	if !opt.NoGuess {
+		n := opt.SampleBytes
+		if n <= 0 {
+			n = DefaultSampleBytes
+		}
+		if name, conf := guess(prefix(content, n), len(content) > n); name != "" {
+			return Result{Name: name, Source: Guess, Confidence: conf}
+		}
+	}
+	return Result{Name: "utf-8", Source: Default}
+}
+
+func prefix(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
+}
+
+// bomEncoding returns the encoding named by a byte order mark at the start of
+// content, or "".
+func bomEncoding(content []byte) string {
+	switch {
+	case bytes.HasPrefix(content, []byte{0xEF, 0xBB, 0xBF}):
+		return "utf-8"
+	case bytes.HasPrefix(content, []byte{0xFE, 0xFF}):
+		return "utf-16be"
+	case bytes.HasPrefix(content, []byte{0xFF, 0xFE}):
+		return "utf-16le"
+	}
+	return ""
+}
+
+// mediaTypeDefault returns the encoding a media type implies when it has no
+// charset parameter, or "".
+func mediaTypeDefault(essence string, modern bool) string {
+	typ, sub, _ := cutByte(essence, '/')
+	switch {
+	case essence == "application/json", typ == "application" && hasSuffix(sub, "+json"):
+		// RFC 8259 §8.1: JSON exchanged between systems is UTF-8; the media
+		// type has no charset parameter.
+		return "utf-8"
+	case typ == "text" && !modern:
+		// RFC 2616 §3.7.1, as Requests applies it. WHATWG maps the label
+		// ISO-8859-1 to windows-1252, which decodes every byte the same way
+		// except 0x80-0x9F, where it gives the characters servers mean.
+		return "windows-1252"
+	}
+	return ""
+}
+
+func cutByte(s string, c byte) (before, after string, found bool) {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return s[:i], s[i+1:], true
+		}
+	}
+	return s, "", false
+}
+
+func hasSuffix(s, suffix string) bool {
+	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
+}
+
+// guess is the statistical guess over sample; truncated tells that the
+// content goes on after the sample, so a character cut at its end is not an
+// error. It returns "" when the sample holds no byte outside ASCII.
+func guess(sample []byte, truncated bool) (string, float64) {
+	ascii := true
+	for _, c := range sample {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return "", 0
+	}
+	if truncated {
+		sample = trimPartialRune(sample)
+	}
+	if utf8.Valid(sample) {
+		return "utf-8", 1
+	}
+	return "windows-1252", 0.5
+}
+
+// trimPartialRune drops an incomplete UTF-8 sequence at the end of b.
+func trimPartialRune(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
+}

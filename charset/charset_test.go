@@ -1,0 +1,146 @@
+package charset
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"testing/iotest"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+type determineCase struct {
+	contentType string
+	content     string
+	opt         *Options
+	want        Result
+}
+
+func (c determineCase) String() string {
+	return fmt.Sprintf("Determine(%q, %.40q, %+v)", c.contentType, c.content, c.opt)
+}
+
+func TestDetermine(t *testing.T) {
+	modern := &Options{ModernTextDefault: true}
+	cases := []determineCase{
+		// Byte order marks win over everything.
+		{"text/html; charset=iso-8859-2", "\xEF\xBB\xBFhi", nil, Result{"utf-8", BOM, 1}},
+		{"application/json", "\xFF\xFEh\x00", nil, Result{"utf-16le", BOM, 1}},
+		{"", "\xFE\xFF\x00h", nil, Result{"utf-16be", BOM, 1}},
+		// The charset parameter, with WHATWG labels.
+		{"text/html; charset=ISO-8859-2", "<meta charset=utf-8>", nil, Result{"iso-8859-2", Header, 1}},
+		{`text/plain;charset="Shift_JIS"`, "", nil, Result{"shift_jis", Header, 1}},
+		{"text/plain; charset=latin1", "", nil, Result{"windows-1252", Header, 1}},
+		{"application/json; charset=utf-8", "", nil, Result{"utf-8", Header, 1}},
+		{"text/html; charset=gb2312", "", nil, Result{"gbk", Header, 1}},
+		{"text/html; charset=iso-2022-kr", "", nil, Result{"replacement", Header, 1}},
+		{"text/html; charset=x-unknown", "", modern, Result{"utf-8", Default, 0}},
+		{"TEXT/HTML ; Charset = utf-8", "", nil, Result{"windows-1252", MediaTypeDefault, 1}}, // spaces around '=' are not allowed
+		{"text/html;CHARSET=UTF-8", "", nil, Result{"utf-8", Header, 1}},
+		{"text/html; charset=koi8-r; charset=utf-8", "", nil, Result{"koi8-r", Header, 1}},
+		// Fetch's handling of several values.
+		{"text/html; charset=koi8-r, text/html", "", nil, Result{"koi8-r", Header, 1}},
+		{"text/html; charset=koi8-r, text/plain", "", nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"text/html; charset=koi8-r, */*", "", nil, Result{"koi8-r", Header, 1}},
+		{`text/html; charset="a,b", text/html`, "", modern, Result{"utf-8", Default, 0}},
+		// Media type defaults.
+		{"application/json", "\xe9t\xe9", nil, Result{"utf-8", MediaTypeDefault, 1}},
+		{"application/vnd.api+json", "", nil, Result{"utf-8", MediaTypeDefault, 1}},
+		{"text/html", `<meta charset="utf-8">`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"text/html", `<meta charset="koi8-r">`, modern, Result{"koi8-r", Prescan, 1}},
+		{"text/plain", "plain ascii", modern, Result{"utf-8", Default, 0}},
+		// The prescan.
+		{"", `<!doctype html><html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">`, nil, Result{"windows-1251", Prescan, 1}},
+		{"", `<meta content="text/html; charset=windows-1251">`, nil, Result{"utf-8", Default, 0}},
+		{"", `<meta charset=utf-16le>`, nil, Result{"utf-8", Prescan, 1}},
+		{"", `<meta charset=x-user-defined>`, nil, Result{"windows-1252", Prescan, 1}},
+		{"", `<!-- <meta charset=koi8-r> --><meta charset="euc-jp">`, nil, Result{"euc-jp", Prescan, 1}},
+		{"", `<a title="<meta charset=koi8-r>"><meta charset='big5'>`, nil, Result{"big5", Prescan, 1}},
+		{"application/xml", `<?xml version="1.0" encoding="ISO-8859-7"?><a/>`, nil, Result{"iso-8859-7", Prescan, 1}},
+		{"", `<?xml version='1.0' encoding='utf-16'?>`, nil, Result{"utf-8", Prescan, 1}},
+		{"", strings.Repeat(" ", 1024) + `<meta charset="koi8-r">`, nil, Result{"utf-8", Default, 0}},
+		{"", strings.Repeat(" ", 1024) + `<meta charset="koi8-r">`, &Options{PrescanBytes: 2048}, Result{"koi8-r", Prescan, 1}},
+		// The guess and the default.
+		{"", "", nil, Result{"utf-8", Default, 0}},
+		{"", "caf\xc3\xa9", nil, Result{"utf-8", Guess, 1}},
+		{"", "caf\xc3\xa9", &Options{NoGuess: true}, Result{"utf-8", Default, 0}},
+	}
+	for _, c := range cases {
+		got := c.opt.Determine(c.contentType, []byte(c.content))
+		if diff := cmp.Diff(c.want, got); diff != "" {
+			t.Errorf("%v mismatch (-want +got):\n%s", c, diff)
+		}
+	}
+}
+
+func TestDetermineBoundedPrefix(t *testing.T) {
+	// A body that is ASCII for longer than the sample and then invalid:
+	// Determine must not look past the sample.
+	body := append(bytes.Repeat([]byte("a"), DefaultSampleBytes), 0xff)
+	if got := Determine("", body); got.Source != Default {
+		t.Errorf("Determine looked past the sample: %+v", got)
+	}
+	// A multi-byte character cut by the end of the sample is not an error.
+	body = append(bytes.Repeat([]byte("a"), DefaultSampleBytes-1), "éé"...)
+	if got := Determine("", body); got.Name != "utf-8" || got.Source != Guess {
+		t.Errorf("Determine with a rune cut at the sample end = %+v, want utf-8 guess", got)
+	}
+}
+
+func TestDecode(t *testing.T) {
+	cases := []struct {
+		name, content, want string
+	}{
+		{"utf-8", "caf\xc3\xa9", "café"},
+		{"utf-8", "\xEF\xBB\xBFcaf\xc3\xa9", "café"},
+		{"utf-8", "a\xffb", "a\uFFFDb"},
+		{"UTF8", "a", "a"},
+		{"", "\xEF\xBB\xBFa\xff", "a\uFFFD"},
+		{"no-such-charset", "caf\xc3\xa9\xe9", "café\uFFFD"},
+		{"windows-1252", "caf\xe9 \x80", "café €"},
+		{"iso-8859-1", "\x93q\x94", "“q”"},
+		{"latin_1", "\xe9", "é"},
+		{"cp1251", "\xcf\xf0\xe8\xe2\xe5\xf2", "Привет"},
+		{"koi8-r", "\xf0\xd2\xc9\xd7\xc5\xd4", "Привет"},
+		{"shift_jis", "\x93\xfa\x96\x7b", "日本"},
+		{"cp932", "\x93\xfa\x96\x7b", "日本"},
+		{"utf-16le", "\xFF\xFEh\x00i\x00", "hi"},
+		{"utf-16be", "\x00h\x00i", "hi"},
+		{"utf-16be", "\xFE\xFF\x00h\x00i", "hi"},
+		{"iso-2022-kr", "abc", "\uFFFD"},
+		{"windows-1252", "\xEF\xBB\xBF", "ï»¿"},
+	}
+	for _, c := range cases {
+		if got := Decode([]byte(c.content), c.name); got != c.want {
+			t.Errorf("Decode(%q, %q) = %q, want %q", c.content, c.name, got, c.want)
+		}
+		r := NewReader(iotest.OneByteReader(strings.NewReader(c.content)), c.name)
+		got, err := io.ReadAll(r)
+		if err != nil {
+			t.Errorf("NewReader(%q, %q): %v", c.content, c.name, err)
+		}
+		if string(got) != c.want {
+			t.Errorf("NewReader(%q, %q) read %q, want %q", c.content, c.name, got, c.want)
+		}
+	}
+}
+
+func TestNewReaderPassesErrors(t *testing.T) {
+	r := NewReader(iotest.ErrReader(io.ErrClosedPipe), "koi8-r")
+	if _, err := io.ReadAll(r); err != io.ErrClosedPipe {
+		t.Errorf("NewReader over a failing reader: err = %v, want %v", err, io.ErrClosedPipe)
+	}
+}
+
+func TestSourceString(t *testing.T) {
+	var got []string
+	for s := Default; s <= Guess+1; s++ {
+		got = append(got, s.String())
+	}
+	want := []string{"default", "bom", "header", "media-type-default", "prescan", "guess", "unknown"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Source.String mismatch (-want +got):\n%s", diff)
+	}
+}

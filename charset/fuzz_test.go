@@ -1,0 +1,70 @@
+package charset
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzParseContentType(f *testing.F) {
+	for _, s := range []string{
+		"text/html; charset=ISO-8859-4", // RFC 9110 §8.3
+		`text/html;charset=utf-8`,
+		`Text/HTML;Charset="utf-8"`,
+		`text/html; charset="utf-8"`,
+		`text/plain; charset="a\"b,c"; format=flowed, text/plain`,
+		"text/html; charset=koi8-r, text/html, */*",
+		"application/json",
+		";;;==\"\\",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		essence, label, has := parseContentType(s)
+		if !has && label != "" {
+			t.Fatalf("label %q without hasCharset", label)
+		}
+		if essence != "" && indexByte(essence, '/') < 0 {
+			t.Fatalf("essence %q has no slash", essence)
+		}
+	})
+}
+
+func FuzzPrescan(f *testing.F) {
+	for _, s := range []string{
+		`<meta charset="utf-8">`,
+		`<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">`,
+		`<!--<meta charset=koi8-r>--><meta charset=big5>`,
+		`<?xml version="1.0" encoding="Shift_JIS"?>`,
+		`<a href='x' title=<meta charset=x>><meta charset=euc-kr/>`,
+		`<meta content="charset=charset='utf-8'" http-equiv=content-type>`,
+		`<!--><meta charset=gbk>`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		name := prescan(b)
+		if name != "" && lookupWHATWG(name) != name {
+			t.Fatalf("prescan(%q) = %q, not a canonical name", b, name)
+		}
+	})
+}
+
+func FuzzDetermine(f *testing.F) {
+	f.Add("", []byte("caf\xe9"))
+	f.Add("text/html", []byte("<meta charset=koi8-r>\xf0\xd2\xc9\xd7\xc5\xd4"))
+	f.Add("application/xml", []byte(`<?xml version="1.0" encoding="euc-jp"?>`))
+	f.Add("", []byte("\x93\xfa\x96\x7b"))
+	f.Add("", []byte("\xff\xfeh\x00"))
+	f.Fuzz(func(t *testing.T, ct string, b []byte) {
+		r := Determine(ct, b)
+		if lookup(r.Name) == nil {
+			t.Fatalf("Determine(%q, %q) = %+v, an unknown name", ct, b, r)
+		}
+		if r.Confidence < 0 || r.Confidence > 1 {
+			t.Fatalf("Determine(%q, %q) = %+v, confidence out of range", ct, b, r)
+		}
+		if s := Decode(b, r.Name); !utf8.ValidString(s) {
+			t.Fatalf("Decode(%q, %q) = %q, invalid UTF-8", b, r.Name, s)
+		}
+	})
+}
