@@ -1,0 +1,122 @@
+package transport
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Environment variables naming a CA bundle, in the order New consults them.
+const (
+	envCABundle    = "RELAY_CA_BUNDLE"
+	envSSLCertFile = "SSL_CERT_FILE"
+)
+
+// maxPEMFileSize bounds how much of a CA bundle or certificate file is read.
+// The Mozilla bundle is about 220 KiB; a file larger than this is a mistake
+// (or a device such as /dev/zero), not a certificate store.
+const maxPEMFileSize = 16 << 20
+
+// caBundleFromEnvironment returns the CA bundle path the environment names
+// and a description of the variable it came from: RELAY_CA_BUNDLE if it is
+// set and not empty, else SSL_CERT_FILE, else "" and "". It is the only
+// place this package reads the environment.
+func caBundleFromEnvironment(getenv func(string) string) (path, source string) {
+	for _, name := range [...]string{envCABundle, envSSLCertFile} {
+		if v := getenv(name); v != "" {
+			return v, "environment variable " + name
+		}
+	}
+	return "", ""
+}
+
+// loadCABundle reads the PEM file at path into a new pool holding exactly its
+// certificates. source says where path came from, for error messages. Blocks
+// other than CERTIFICATE (and text between blocks) are skipped; a CERTIFICATE
+// block that does not parse is an error, as is a file with no certificate.
+func loadCABundle(path, source string) (*x509.CertPool, error) {
+	data, err := readPEMFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("transport: CA bundle (from %s): %w", source, err)
+	}
+	pool := x509.NewCertPool()
+	n := 0
+	for rest := data; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		n++
+		cert, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("transport: CA bundle %q (from %s): certificate %d: %w", path, source, n, err)
+		}
+		pool.AddCert(cert)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("transport: CA bundle %q (from %s): no PEM certificates found", path, source)
+	}
+	return pool, nil
+}
+
+// load reads the client certificate and key s names and checks that they
+// belong together.
+func (s clientCertSource) load() (tls.Certificate, error) {
+	if s.pemFile != "" || s.certFile == "" {
+		data, err := readPEMFile(s.pemFile)
+		if err != nil {
+			return tls.Certificate{}, fmt.Errorf("transport: client certificate (from ClientCertPEM option): %w", err)
+		}
+		cert, err := tls.X509KeyPair(data, data)
+		if err != nil {
+			return tls.Certificate{}, fmt.Errorf("transport: client certificate %q (from ClientCertPEM option): %w", s.pemFile, err)
+		}
+		return cert, nil
+	}
+	certPEM, err := readPEMFile(s.certFile)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("transport: client certificate (from ClientCert option): %w", err)
+	}
+	keyPEM, err := readPEMFile(s.keyFile)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("transport: client key (from ClientCert option): %w", err)
+	}
+	cert, err := tls.X509KeyPair(certPEM, keyPEM)
+	if err != nil {
+		return tls.Certificate{}, fmt.Errorf("transport: client certificate %q with key %q (from ClientCert option): %w",
+			s.certFile, s.keyFile, err)
+	}
+	return cert, nil
+}
+
+// errFileTooLarge is reported for a PEM file over maxPEMFileSize.
+var errFileTooLarge = errors.New("file too large for a PEM certificate store")
+
+// readPEMFile reads at most maxPEMFileSize bytes of the file at path. Its
+// errors name the path, as those of the os package do.
+func readPEMFile(path string) ([]byte, error) {
+	if path == "" {
+		return nil, &os.PathError{Op: "open", Path: path, Err: errors.New("empty path")}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxPEMFileSize+1))
+	if err != nil {
+		return nil, err // an *os.PathError naming path
+	}
+	if len(data) > maxPEMFileSize {
+		return nil, &os.PathError{Op: "read", Path: path, Err: errFileTooLarge}
+	}
+	return data, nil
+}
