@@ -1,0 +1,5 @@
+//go:build !race
+
+package linkheader
+
+const raceEnabled = false
