@@ -1,0 +1,15 @@
+// Package auth attaches credentials to requests, and only to the origin they
+// belong to.
+//
+// An [Authenticator] adds credentials to a request; a [Challenger] also
+// answers a server's challenge (a 401 with WWW-Authenticate), which is how
+// Digest fits. [Middleware] applies either one as an http.RoundTripper
+// middleware, so auth works on any *http.Client, not only a relay Session.
+//
+// Credentials are bound to the origin (scheme, host, port) where a redirect
+// chain starts. The middleware follows http.Request.Response back to the
+// first request of a chain, the way net/http's Client and relay's redirect
+// middleware link hops, and applies nothing on a hop that is, or has been, on
+// another origin. The one exception is Requests' upgrade rule: http on port 80
+// to https on port 443 of the same host keeps them.
+package auth

@@ -1,0 +1,121 @@
+package middleware
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// Defaults returns a middleware that merges headers and params into every
+// request once: a header the request already has wins over the default, a
+// query key the request's URL already has wins over the default's values,
+// and repeated keys are kept. Names removed with WithoutHeaders are not added.
+// A request whose context was made by WithDefaultsMerged passes untouched.
+//
+// Defaults copies headers and params: later changes to the maps are not seen.
+// A relay Session, whose defaults may change between requests, uses
+// DefaultsFrom instead.
+func Defaults(headers http.Header, params url.Values) Middleware {
+	h, p := headers.Clone(), cloneValues(params)
+	return DefaultsFrom(func() (http.Header, url.Values) { return h, p })
+}
+
+// DefaultsFrom is Defaults with the header and param sets read from source on
+// every request. The maps source returns are only read; they must not be
+// written while requests are in flight.
+func DefaultsFrom(source func() (http.Header, url.Values)) Middleware {
+	return func(next http.RoundTripper) http.RoundTripper {
+		return &defaults{next: orDefault(next), source: source}
+	}
+}
+
+type defaults struct {
+	next   http.RoundTripper
+	source func() (http.Header, url.Values)
+}
+
+func (d *defaults) RoundTrip(req *http.Request) (*http.Response, error) {
+	if DefaultsMerged(req.Context()) {
+		return d.next.RoundTrip(req)
+	}
+	headers, params := d.source()
+	if !NeedsDefaults(req, headers, params) {
+		return d.next.RoundTrip(req)
+	}
+	clone := req.Clone(req.Context())
+	MergeDefaults(clone, headers, params)
+	return d.next.RoundTrip(clone)
+}
+
+func (d *defaults) CloseIdleConnections() { CloseIdleConnections(d.next) }
+
+// NeedsDefaults reports whether MergeDefaults would change req, so a caller
+// can skip cloning a request that already has everything.
+func NeedsDefaults(req *http.Request, headers http.Header, params url.Values) bool {
+	if len(params) > 0 {
+		return true
+	}
+	removed := RemovedHeaders(req.Context())
+	if slices.Contains(removed, "User-Agent") && req.Header["User-Agent"] == nil {
+		return true
+	}
+	for name := range headers {
+		if _, ok := req.Header[name]; !ok && !slices.Contains(removed, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// MergeDefaults writes headers and params into req in place, by the rules of
+// Defaults. req must be a request the caller owns (a fresh one or a clone
+// whose Header map and URL are its own); http.Request.Clone gives both.
+func MergeDefaults(req *http.Request, headers http.Header, params url.Values) {
+	removed := RemovedHeaders(req.Context())
+	if req.Header == nil {
+		req.Header = make(http.Header, len(headers))
+	}
+	for name, values := range headers {
+		if _, ok := req.Header[name]; ok || slices.Contains(removed, name) || len(values) == 0 {
+			continue
+		}
+		req.Header[name] = values[:len(values):len(values)] // appends copy
+	}
+	if slices.Contains(removed, "User-Agent") && req.Header.Get("User-Agent") == "" {
+		// net/http sends "Go-http-client" when the key is absent; a key
+		// with no value sends no User-Agent at all, as Requests does.
+		req.Header["User-Agent"] = []string{}
+	}
+	if len(params) > 0 {
+		mergeQuery(req.URL, params)
+	}
+}
+
+// mergeQuery appends the params whose keys u's query lacks, keeping u's own
+// query as written (its order and escaping) in front.
+func mergeQuery(u *url.URL, params url.Values) {
+	own, _ := url.ParseQuery(u.RawQuery) // keys only; a malformed pair is sent as written
+	extra := make(url.Values, len(params))
+	for k, vs := range params {
+		if _, ok := own[k]; !ok && len(vs) > 0 {
+			extra[k] = vs
+		}
+	}
+	if len(extra) == 0 {
+		return
+	}
+	enc := extra.Encode() // sorted by key: deterministic
+	if u.RawQuery == "" {
+		u.RawQuery = enc
+		return
+	}
+	u.RawQuery = strings.TrimSuffix(u.RawQuery, "&") + "&" + enc
+}
+
+func cloneValues(v url.Values) url.Values {
+	if v == nil {
+		return nil
+	}
+	return url.Values(http.Header(v).Clone())
+}
