@@ -292,6 +292,10 @@ func (b *decodedBody) Read(p []byte) (int, error) {
 		b.mu.Unlock()
 		return 0, errConcurrentRead
 	}
+	if len(p) == 0 {
+		b.mu.Unlock()
+		return 0, nil
+	}
 	b.reading = true
 	b.mu.Unlock()
 

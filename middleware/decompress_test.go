@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -795,7 +796,7 @@ func TestDecompressBomb(t *testing.T) {
 				defer close(handlerDone)
 				w.Header().Set("Content-Encoding", tt.coding)
 				w.Header().Set("Content-Length", fmt.Sprint(len(bomb)))
-				for chunk := range slicesChunk(bomb, 4<<10) {
+				for chunk := range slices.Chunk(bomb, 4<<10) {
 					n, err := w.Write(chunk)
 					written.Add(int64(n))
 					if err != nil {
@@ -860,19 +861,6 @@ func TestDecompressBomb(t *testing.T) {
 				t.Errorf("the server was made to send the whole bomb (%d bytes)", w)
 			}
 		})
-	}
-}
-
-// slicesChunk yields b in pieces of at most n bytes.
-func slicesChunk(b []byte, n int) func(func([]byte) bool) {
-	return func(yield func([]byte) bool) {
-		for len(b) > 0 {
-			m := min(n, len(b))
-			if !yield(b[:m]) {
-				return
-			}
-			b = b[m:]
-		}
 	}
 }
 
