@@ -350,7 +350,7 @@ func (c *closeCounter) CloseIdleConnections() { c.n.Add(1) }
 type closeFunc func()
 
 func (f closeFunc) RoundTrip(*http.Request) (*http.Response, error) { return nil, errors.New("unused") }
-func (f closeFunc) CloseIdleConnections()                            { f() }
+func (f closeFunc) CloseIdleConnections()                           { f() }
 
 func TestRouterCloseIdleConnections(t *testing.T) {
 	shared, alone := &closeCounter{named: "shared"}, &closeCounter{named: "alone"}
