@@ -1,0 +1,105 @@
+package client
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/relayhttp/relay/auth"
+)
+
+// Option changes one request: its headers, query, body, or how its response
+// is read. Options are applied in order; a later one wins where two conflict.
+type Option interface {
+	apply(*requestConfig)
+}
+
+type optionFunc func(*requestConfig)
+
+func (f optionFunc) apply(c *requestConfig) { f(c) }
+
+// requestConfig collects what the options of one call ask for.
+type requestConfig struct {
+	header     http.Header // per-request headers; they replace session ones
+	without    []string    // session headers not to send
+	params     url.Values  // appended to the URL's query
+	body       *bodySpec
+	auth       auth.Authenticator
+	authSet    bool
+	stream     bool
+	raw        bool
+	timeout    time.Duration
+	timeoutSet bool
+	maxBody    int64
+	maxSet     bool
+	err        error // the first error an option met (a JSON value that does not encode)
+}
+
+func (c *requestConfig) fail(err error) {
+	if c.err == nil {
+		c.err = err
+	}
+}
+
+// Header sets a header on the request. It replaces a session header of the
+// same name; several Header options with one name send every value.
+func Header(name, value string) Option {
+	return optionFunc(func(c *requestConfig) {
+		if c.header == nil {
+			c.header = make(http.Header)
+		}
+		c.header.Add(name, value)
+	})
+}
+
+// Without removes the named session header from this request (Requests' "set
+// it to None"), default headers such as User-Agent included.
+func Without(names ...string) Option {
+	return optionFunc(func(c *requestConfig) {
+		c.without = append(c.without, names...)
+	})
+}
+
+// Param appends key=value to the request's query. A key the URL or a Param
+// already has is repeated, not replaced; a session param with the same key is
+// not sent.
+func Param(key, value string) Option {
+	return optionFunc(func(c *requestConfig) {
+		if c.params == nil {
+			c.params = make(url.Values)
+		}
+		c.params.Add(key, value)
+	})
+}
+
+// Stream makes the call return as soon as the response headers arrive. The
+// caller reads the body (Body, Lines, Chunks, or Bytes and friends, which
+// still apply the size cap) and must close it.
+func Stream() Option {
+	return optionFunc(func(c *requestConfig) { c.stream = true })
+}
+
+// Raw asks for the body as it came off the wire, not decompressed (Requests'
+// Response.raw). Content-Encoding stays in the headers.
+func Raw() Option {
+	return optionFunc(func(c *requestConfig) { c.raw = true })
+}
+
+// Timeout bounds the whole call, reading the body included (for a streamed
+// response, until the body is closed). It wins over Session.Timeout; 0 means
+// no limit for this request.
+func Timeout(d time.Duration) Option {
+	return optionFunc(func(c *requestConfig) { c.timeout, c.timeoutSet = d, true })
+}
+
+// MaxBodySize sets this request's cap on the decoded size of a whole-body read
+// (see ErrBodyTooLarge); 0 means no cap.
+func MaxBodySize(n int64) Option {
+	return optionFunc(func(c *requestConfig) { c.maxBody, c.maxSet = n, true })
+}
+
+// WithAuth authenticates this request with a instead of the session's Auth;
+// nil sends it without auth. The credentials go only to this request's origin.
+func WithAuth(a auth.Authenticator) Option {
+	return optionFunc(func(c *requestConfig) { c.auth, c.authSet = a, true })
+}

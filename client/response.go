@@ -1,0 +1,159 @@
+package client
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/relayhttp/relay/charset"
+)
+
+// Response is an *http.Response with Requests' conveniences. Its body is
+// already in memory unless the request was made with Stream; then the
+// caller reads it and closes Body.
+//
+// A Response is not safe for concurrent use.
+type Response struct {
+	*http.Response
+
+	// History holds the responses of the redirect hops that led here,
+	// oldest first, their bodies drained and closed.
+	History []*Response
+	// Elapsed is the time from sending the request to having the response
+	// headers, as Requests measures it.
+	Elapsed time.Duration
+	// Encoding is the charset Text decodes with. Text fills it in, from the
+	// headers or the body, when it is empty; set it first to override.
+	Encoding string
+
+	limit   int64   // decoded-size cap of whole-body reads; 0: none
+	body    []byte  // the whole body, once read
+	read    bool    // body (or readErr) is final
+	readErr error   // why reading the whole body failed
+	mem     memBody // Body once the body is in memory
+}
+
+// memBody is the Body of a response whose body was read up front, so that
+// code written for *http.Response can still read it.
+type memBody struct{ bytes.Reader }
+
+func (*memBody) Close() error { return nil }
+
+// readBody reads the whole body, within the cap, closes the wire body and
+// swaps in an in-memory one. It runs once.
+func (r *Response) readBody() error {
+	if r.read {
+		return r.readErr
+	}
+	r.read = true
+	b, err := readLimited(r.Body, r.limit, r.ContentLength)
+	closeErr := r.Body.Close()
+	if err == nil && closeErr != nil {
+		err = closeErr
+	}
+	if err != nil {
+		r.readErr = err
+		return err
+	}
+	r.body = b
+	r.mem.Reset(b)
+	r.Body = &r.mem
+	return nil
+}
+
+// readLimited reads all of body, failing with ErrBodyTooLarge past limit
+// bytes (0: no limit). It never holds more than about 1.5 times the limit:
+// the buffer grows by doubling up to limit+1 and no further.
+func readLimited(body io.Reader, limit, sizeHint int64) ([]byte, error) {
+	size := int64(512)
+	if sizeHint >= 0 {
+		size = sizeHint + 1 // +1 lets the final Read see EOF without growing
+	}
+	if limit > 0 && size > limit+1 {
+		size = limit + 1
+	}
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			next := int64(cap(buf)) * 2
+			if limit > 0 && next > limit+1 {
+				next = limit + 1
+			}
+			if next <= int64(cap(buf)) { // at the cap and still reading
+				return nil, bodyTooLarge(limit)
+			}
+			grown := make([]byte, len(buf), next)
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if limit > 0 && int64(len(buf)) > limit {
+			return nil, bodyTooLarge(limit)
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Bytes returns the whole body. For a streamed response it reads the rest of
+// the body within the size cap and closes it; later calls return the same
+// bytes.
+func (r *Response) Bytes() ([]byte, error) {
+	if err := r.readBody(); err != nil {
+		return nil, r.wrap(err)
+	}
+	return r.body, nil
+}
+
+// Text returns the body decoded to UTF-8 with r.Encoding. When Encoding is
+// empty it is determined once — BOM, Content-Type charset, the media type's
+// default, an HTML or XML declaration, a statistical guess — and stored in
+// r.Encoding (see package charset). Bytes that do not decode become U+FFFD;
+// an unknown Encoding decodes as UTF-8. Text never fails for a body it could
+// read.
+func (r *Response) Text() (string, error) {
+	b, err := r.Bytes()
+	if err != nil {
+		return "", err
+	}
+	if r.Encoding == "" {
+		r.Encoding = charset.Determine(r.Header.Get("Content-Type"), b).Name
+	}
+	return charset.Decode(b, r.Encoding), nil
+}
+
+// JSON decodes the body into v. A UTF-8 byte order mark is skipped (RFC 8259
+// §8.1 lets parsers ignore it); an error says which request's body failed.
+func (r *Response) JSON(v any) error {
+	b, err := r.Bytes()
+	if err != nil {
+		return err
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	if err := json.Unmarshal(b, v); err != nil {
+		return r.wrap(fmt.Errorf("decoding JSON: %w", err))
+	}
+	return nil
+}
+
+// Err returns a *StatusError for a 4xx or 5xx response and nil otherwise
+// (Requests' raise_for_status).
+func (r *Response) Err() error {
+	return statusError(r.Response)
+}
+
+// wrap names the request in an error about its response.
+func (r *Response) wrap(err error) error {
+	if req := r.Request; req != nil && req.URL != nil {
+		return fmt.Errorf("client: %s %s: %w", req.Method, req.URL.Redacted(), err)
+	}
+	return fmt.Errorf("client: %w", err)
+}

@@ -1,0 +1,202 @@
+package client
+
+import (
+	"net/http"
+	"net/url"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/relayhttp/relay/auth"
+	"github.com/relayhttp/relay/middleware"
+	"github.com/relayhttp/relay/transport"
+)
+
+// Version is relay's version, sent in the default User-Agent.
+const Version = "0.1.0"
+
+// DefaultMaxBodySize is the decoded-size cap of whole-body reads in a new
+// Session: 32 MiB.
+const DefaultMaxBodySize = 32 << 20
+
+// Session sends requests with shared defaults, like a Requests Session.
+//
+// Its exported fields may be set before the session is shared between
+// goroutines; after that it is safe for concurrent use as long as no one
+// writes them.
+type Session struct {
+	// Headers are sent with every request that does not set the same
+	// header. NewSession fills in User-Agent, Accept and Accept-Encoding;
+	// delete them to send none.
+	Headers http.Header
+	// Params are added to every request's query, unless the request's URL
+	// already has the key.
+	Params url.Values
+	// Auth authenticates every request, on the origin where its redirect
+	// chain starts only. WithAuth overrides it per request.
+	Auth auth.Authenticator
+	// MaxBodySize caps the decoded size of whole-body reads (see
+	// ErrBodyTooLarge). NewSession sets DefaultMaxBodySize; 0 means no cap.
+	MaxBodySize int64
+	// Timeout bounds each call, reading the body included; 0 means none.
+	// The Timeout option overrides it per request.
+	Timeout time.Duration
+
+	logger  *zap.Logger
+	base    http.RoundTripper
+	baseErr error // why the default base transport could not be built
+
+	mu     sync.Mutex // serialises Mount and Use
+	router *transport.Router
+	uses   []middleware.Middleware
+	stack  atomic.Pointer[stackHolder] // the assembled stack; replaced by Use
+}
+
+type stackHolder struct{ rt http.RoundTripper }
+
+// SessionOption configures a Session when it is created.
+type SessionOption interface {
+	applySession(*sessionConfig)
+}
+
+type sessionOptionFunc func(*sessionConfig)
+
+func (f sessionOptionFunc) applySession(c *sessionConfig) { f(c) }
+
+type sessionConfig struct {
+	base    http.RoundTripper
+	timeout time.Duration
+	logger  *zap.Logger
+}
+
+// WithHTTPClient builds the session over an existing client: its Transport
+// (http.DefaultTransport when nil) becomes the base transport and its
+// Timeout the session's. c is never modified.
+func WithHTTPClient(c *http.Client) SessionOption {
+	return sessionOptionFunc(func(sc *sessionConfig) {
+		sc.base = c.Transport
+		if sc.base == nil {
+			sc.base = http.DefaultTransport
+		}
+		sc.timeout = c.Timeout
+	})
+}
+
+// WithTransport makes rt the session's base transport, mounted for http://
+// and https://. Build one with transport.New to set TLS options: bad CA or
+// certificate files are reported there, before any request.
+func WithTransport(rt http.RoundTripper) SessionOption {
+	return sessionOptionFunc(func(sc *sessionConfig) { sc.base = rt })
+}
+
+// WithLogger gives the session a logger (zap.NewNop by default). The default
+// base transport logs its warnings through it.
+func WithLogger(l *zap.Logger) SessionOption {
+	return sessionOptionFunc(func(sc *sessionConfig) { sc.logger = l })
+}
+
+// NewSession returns a Session with default headers, empty Params, the
+// default size cap, and a base transport of its own (transport.New), mounted
+// for http:// and https://.
+//
+// If the default transport cannot be built — RELAY_CA_BUNDLE or SSL_CERT_FILE
+// names a file that is missing or holds no certificate — every request the
+// session makes fails with that error: relay never falls back to other roots
+// silently.
+func NewSession(opts ...SessionOption) *Session {
+	var sc sessionConfig
+	for _, o := range opts {
+		o.applySession(&sc)
+	}
+	if sc.logger == nil {
+		sc.logger = zap.NewNop()
+	}
+	s := &Session{
+		Headers: http.Header{
+			"User-Agent":      {"relay/" + Version},
+			"Accept":          {"*/*"},
+			"Accept-Encoding": {"gzip, deflate, br, zstd"},
+		},
+		Params:      url.Values{},
+		MaxBodySize: DefaultMaxBodySize,
+		Timeout:     sc.timeout,
+		logger:      sc.logger,
+		base:        sc.base,
+		router:      transport.NewRouter(),
+	}
+	if s.base == nil {
+		s.base, s.baseErr = transport.New(transport.Logger(s.logger))
+	}
+	if s.baseErr == nil {
+		for _, prefix := range []string{"http://", "https://"} {
+			_ = s.router.Mount(prefix, s.mountStack(s.base)) // constant prefixes: cannot fail
+		}
+	}
+	s.rebuild()
+	return s
+}
+
+// Mount routes requests whose URL starts with prefix through rt, wrapped in
+// the session's per-mount middlewares (auth, decompression). The longest
+// matching prefix wins; see transport.Router for the matching rules. A
+// prefix that is not of the form scheme://[host[:port]][/path] is an error.
+func (s *Session) Mount(prefix string, rt http.RoundTripper) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.router.Mount(prefix, s.mountStack(rt))
+}
+
+// Use adds middlewares to the session's stack, after the defaults and before
+// the router: they see each call once, with the session's headers merged.
+// Middlewares added earlier are outer.
+func (s *Session) Use(mws ...middleware.Middleware) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.uses = append(s.uses, mws...)
+	s.rebuild()
+}
+
+// mountStack wraps a mounted transport in the per-mount middlewares.
+func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
+	return middleware.Chain(rt,
+		auth.MiddlewareFrom(s.currentAuth),
+		middleware.Decompress(),
+	)
+}
+
+// rebuild assembles the outer stack over the router. Callers hold s.mu, or
+// own s exclusively.
+func (s *Session) rebuild() {
+	mws := make([]middleware.Middleware, 0, 1+len(s.uses))
+	mws = append(mws, middleware.DefaultsFrom(s.currentDefaults))
+	mws = append(mws, s.uses...)
+	s.stack.Store(&stackHolder{rt: middleware.Chain(s.router, mws...)})
+}
+
+func (s *Session) currentAuth() auth.Authenticator { return s.Auth }
+
+func (s *Session) currentDefaults() (http.Header, url.Values) { return s.Headers, s.Params }
+
+// RoundTrip sends req through the session's whole stack. It makes a Session
+// an http.RoundTripper; Client wraps it in an *http.Client.
+func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
+	if s.baseErr != nil {
+		middleware.CloseRequestBody(req)
+		return nil, s.baseErr
+	}
+	return s.stack.Load().rt.RoundTrip(req)
+}
+
+// CloseIdleConnections closes the idle connections of every mounted transport.
+func (s *Session) CloseIdleConnections() {
+	middleware.CloseIdleConnections(s.stack.Load().rt)
+}
+
+// Client returns an *http.Client that sends every request through the
+// session's stack, for libraries that take one. Its Timeout is the
+// session's.
+func (s *Session) Client() *http.Client {
+	return &http.Client{Transport: s, Timeout: s.Timeout}
+}
