@@ -106,7 +106,7 @@ func ByRel(links []Link, base *url.URL) map[string]Link {
 
 // resolve resolves ref against base; see ByRel.
 func resolve(base *url.URL, ref string) string {
-	if base == nil {
+	if base == nil || hasScheme(ref) {
 		return ref
 	}
 	u, err := url.Parse(ref)
@@ -114,6 +114,25 @@ func resolve(base *url.URL, ref string) string {
 		return ref
 	}
 	return base.ResolveReference(u).String()
+}
+
+// hasScheme reports whether ref starts with a URI scheme and a colon
+// (RFC 3986 §3.1), that is, whether it is an absolute URI.
+func hasScheme(ref string) bool {
+	for i := 0; i < len(ref); i++ {
+		switch c := ref[i]; {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z':
+		case '0' <= c && c <= '9' || c == '+' || c == '-' || c == '.':
+			if i == 0 {
+				return false
+			}
+		case c == ':':
+			return i > 0
+		default:
+			return false
+		}
+	}
+	return false
 }
 
 // nextRel returns the first relation type in s, which is a list of relation

@@ -96,3 +96,15 @@ func TestByRel(t *testing.T) {
 		t.Errorf("ByRel(nil) = %#v, want an empty map", got)
 	}
 }
+
+func TestHasScheme(t *testing.T) {
+	for in, want := range map[string]bool{
+		"https://x.test/": true, "urn:isbn:1": true, "a+b-c.d:x": true, "HTTP://X": true,
+		"": false, "/a:b": false, "?q=a:b": false, "#a:b": false, ":x": false, "1a:x": false,
+		"a/b:c": false, "a": false, "//host:80/": false,
+	} {
+		if got := hasScheme(in); got != want {
+			t.Errorf("hasScheme(%q) = %v, want %v", in, got, want)
+		}
+	}
+}
