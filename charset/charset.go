@@ -205,29 +205,6 @@ func hasSuffix(s, suffix string) bool {
 	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
 }
 
-// guess is the statistical guess over sample; truncated tells that the
-// content goes on after the sample, so a character cut at its end is not an
-// error. It returns "" when the sample holds no byte outside ASCII.
-func guess(sample []byte, truncated bool) (string, float64) {
-	ascii := true
-	for _, c := range sample {
-		if c >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return "", 0
-	}
-	if truncated {
-		sample = trimPartialRune(sample)
-	}
-	if utf8.Valid(sample) {
-		return "utf-8", 1
-	}
-	return "windows-1252", 0.5
-}
-
 // trimPartialRune drops an incomplete UTF-8 sequence at the end of b.
 func trimPartialRune(b []byte) []byte {
 	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {

@@ -1,0 +1,3 @@
+package charset
+
+//go:generate go run gen_tables.go -o tables.go
