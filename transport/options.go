@@ -38,12 +38,13 @@ type config struct {
 	ignoreEnv bool
 }
 
-// clientCertSource records where a client certificate is to be loaded from.
-// Exactly one of the two forms is set, or neither.
+// clientCertSource records where a client certificate is to be loaded from:
+// two files (ClientCert) or one (ClientCertPEM).
 type clientCertSource struct {
+	set               bool
+	combined          bool   // ClientCertPEM
 	certFile, keyFile string // ClientCert
 	pemFile           string // ClientCertPEM
-	set               bool
 }
 
 // CABundle makes the certificates in the PEM file at path the only roots the
@@ -81,7 +82,7 @@ func ClientCert(certFile, keyFile string) Option {
 // --cert accept.
 func ClientCertPEM(path string) Option {
 	return optionFunc(func(c *config) {
-		c.clientCert = clientCertSource{pemFile: path, set: true}
+		c.clientCert = clientCertSource{set: true, combined: true, pemFile: path}
 	})
 }
 

@@ -70,7 +70,7 @@ func loadCABundle(path, source string) (*x509.CertPool, error) {
 // load reads the client certificate and key s names and checks that they
 // belong together.
 func (s clientCertSource) load() (tls.Certificate, error) {
-	if s.pemFile != "" || s.certFile == "" {
+	if s.combined {
 		data, err := readPEMFile(s.pemFile)
 		if err != nil {
 			return tls.Certificate{}, fmt.Errorf("transport: client certificate (from ClientCertPEM option): %w", err)

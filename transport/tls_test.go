@@ -226,7 +226,9 @@ func TestClientCertErrors(t *testing.T) {
 		{"missing PEM", []Option{ClientCertPEM(missing)}, []string{missing, "ClientCertPEM option"}, fs.ErrNotExist},
 		{"PEM without key", []Option{ClientCertPEM(p.clientCertFile)}, []string{p.clientCertFile, "ClientCertPEM option"}, nil},
 		{"PEM without certificate", []Option{ClientCertPEM(p.clientKeyFile)}, []string{p.clientKeyFile, "ClientCertPEM option"}, nil},
-		{"empty paths", []Option{ClientCert("", "")}, []string{"empty path"}, nil},
+		{"empty paths", []Option{ClientCert("", "")}, []string{"empty path", "ClientCert option"}, nil},
+		{"empty PEM path", []Option{ClientCertPEM("")}, []string{"empty path", "ClientCertPEM option"}, nil},
+		{"last option wins", []Option{ClientCertPEM(p.clientPEMFile), ClientCert(missing, missing)}, []string{missing, "ClientCert option"}, fs.ErrNotExist},
 		{
 			"with GetClientCertificate",
 			[]Option{TLSConfig(&tls.Config{GetClientCertificate: getCert}), ClientCertPEM(p.clientPEMFile)},
