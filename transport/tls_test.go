@@ -345,7 +345,7 @@ func TestTLSConfigIsNotModified(t *testing.T) {
 	p := newPKI(t, "base")
 	srv := p.newServer(t, serverOptions{http2: true, requireClientCert: true})
 	base := &tls.Config{ServerName: "a.test", MinVersion: tls.VersionTLS12}
-	tr := mustNew(t, TLSConfig(base), CABundle(p.caFile), ClientCertPEM(p.clientPEMFile),
+	tr := mustNew(t, TLSConfig(base), CABundle(p.caFile), ClientCertPEM(p.clientPEMFile), IgnoreEnvironment(),
 		DialContext(dialTo(srv.Listener.Addr().String())))
 	proto, body, err := get(t, tr, "https://b.test/")
 	if err != nil || body != p.clientCN || proto != 2 {
