@@ -26,7 +26,7 @@ const DefaultMaxCodings = 5
 const AcceptEncoding = "gzip, deflate, br, zstd"
 
 // zstdMaxWindow is the largest zstd window Decompress accepts. RFC 9659
-// §2 limits the window of the "zstd" content coding to 8 MiB so that a
+// limits the window of the "zstd" content coding to 8 MiB so that a
 // decoder's memory is bounded; a frame that asks for more is an error.
 const zstdMaxWindow = 8 << 20
 
@@ -260,7 +260,8 @@ func isZlibHeader(b []byte) bool {
 }
 
 // decodedBody is the body of a decoded response. Its decoders are made at
-// the first Read, so RoundTrip never blocks on the body.
+// the first Read, so RoundTrip never blocks on the body. Close may be called
+// concurrently with Read; two Reads at once are refused, not raced.
 type decodedBody struct {
 	body     io.ReadCloser // the response body as it came
 	src      sourceReader  // body, remembering its last error
@@ -272,14 +273,8 @@ type decodedBody struct {
 	closed  bool
 
 	// Owned by the goroutine in Read (reading guards them) or by Close.
-	r      io.Reader // the last decoder, nil before the first Read
-	layers []layer
-}
-
-// layer is one decoder of a decodedBody's stack.
-type layer struct {
-	c     coding
-	close func() // releases the decoder; nil if it holds nothing
+	r       io.Reader // the last decoder, nil before the first Read
+	closers []func()  // release the decoders that hold something
 }
 
 func (b *decodedBody) Read(p []byte) (int, error) {
@@ -336,14 +331,15 @@ func (b *decodedBody) Close() error {
 // error reader, so the error surfaces from Read, wrapped like any other.
 func (b *decodedBody) open() {
 	var r io.Reader = &b.src
-	b.layers = make([]layer, 0, len(b.codings))
 	for i := len(b.codings) - 1; i >= 0; i-- {
 		c := b.codings[i]
 		dec, closeFn, err := newDecoder(c, r, b.gzipPool)
 		if err != nil {
 			dec = errReader{err}
 		}
-		b.layers = append(b.layers, layer{c: c, close: closeFn})
+		if closeFn != nil {
+			b.closers = append(b.closers, closeFn)
+		}
 		r = &codingReader{c: c, r: dec, src: &b.src}
 	}
 	b.r = r
@@ -352,12 +348,10 @@ func (b *decodedBody) open() {
 // release closes the decoders and drops them. Exactly one goroutine calls
 // it, once, after the body is closed.
 func (b *decodedBody) release() {
-	for _, l := range b.layers {
-		if l.close != nil {
-			l.close()
-		}
+	for _, c := range b.closers {
+		c()
 	}
-	b.layers, b.r = nil, nil
+	b.closers, b.r = nil, nil
 	b.src.r = nil
 }
 

@@ -611,7 +611,7 @@ func TestDecompressClose(t *testing.T) {
 		t.Errorf("Read after Close: %v", err)
 	}
 	b := resp.Body.(*decodedBody)
-	if b.r != nil || b.layers != nil {
+	if b.r != nil || b.closers != nil {
 		t.Error("the decoders are still referenced after Close")
 	}
 }
@@ -656,6 +656,52 @@ func TestDecompressCloseDuringRead(t *testing.T) {
 	}
 	if _, err := resp.Body.Read(p); !errors.Is(err, errReadAfterClose) {
 		t.Errorf("Read after Close: %v", err)
+	}
+}
+
+// TestDecompressConcurrent sends many requests at once through one
+// middleware, whose gzip decoders are pooled: corrupt bodies among them
+// must not spoil the decoders that later requests reuse.
+func TestDecompressConcurrent(t *testing.T) {
+	replies := map[string]reply{}
+	const n = 16
+	for i := range n {
+		body := fmt.Sprintf("body number %d %s", i, strings.Repeat("z", i*1000))
+		replies[fmt.Sprintf("/ok/%d", i)] = reply{encoding: []string{"gzip"}, body: encode(t, "gzip", []byte(body))}
+		bad := encode(t, "gzip", []byte(body))
+		bad[len(bad)-5] ^= 0xff // the CRC
+		replies[fmt.Sprintf("/bad/%d", i)] = reply{encoding: []string{"gzip"}, body: bad}
+	}
+	srv, c := newServer(t, Decompress(), replies)
+	errs := make(chan error, 2*n)
+	for i := range n {
+		for _, kind := range []string{"ok", "bad"} {
+			go func() {
+				errs <- func() error {
+					for range 4 {
+						resp, err := c.Get(fmt.Sprintf("%s/%s/%d", srv.URL, kind, i))
+						if err != nil {
+							return err
+						}
+						b, err := io.ReadAll(resp.Body)
+						resp.Body.Close()
+						want := fmt.Sprintf("body number %d %s", i, strings.Repeat("z", i*1000))
+						switch {
+						case kind == "ok" && (err != nil || string(b) != want):
+							return fmt.Errorf("/ok/%d: %d bytes, error %v", i, len(b), err)
+						case kind == "bad" && !errors.Is(err, gzip.ErrChecksum):
+							return fmt.Errorf("/bad/%d: error %v, want gzip.ErrChecksum", i, err)
+						}
+					}
+					return nil
+				}()
+			}()
+		}
+	}
+	for range 2 * n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
 	}
 }
 
