@@ -144,3 +144,21 @@ func TestSourceString(t *testing.T) {
 		t.Errorf("Source.String mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestDecodeSingleByteMatchesXText(t *testing.T) {
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	for _, name := range []string{"windows-1250", "windows-1251", "windows-1252", "windows-1253", "windows-1254",
+		"windows-1255", "windows-1256", "windows-1257", "windows-1258", "iso-8859-2", "iso-8859-5", "iso-8859-7",
+		"iso-8859-8", "koi8-r", "koi8-u", "ibm866", "macintosh", "x-mac-cyrillic", "windows-874"} {
+		want, err := lookup(name).NewDecoder().Bytes(all)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := Decode(all, name); got != string(want) {
+			t.Errorf("Decode(all bytes, %q) differs from golang.org/x/text:\n%s", name, cmp.Diff(string(want), got))
+		}
+	}
+}

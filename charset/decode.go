@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
 	"golang.org/x/text/encoding/ianaindex"
 	"golang.org/x/text/encoding/unicode"
@@ -115,11 +116,53 @@ func Decode(content []byte, name string) string {
 			return string(content)
 		}
 	}
+	if cm, ok := lookup(name).(*charmap.Charmap); ok {
+		return decodeSingleByte(content, cm)
+	}
 	out, _, err := transform.Bytes(decoder(name), content)
 	if err != nil {
 		// The decoders of golang.org/x/text replace what they cannot decode;
 		// this is a belt for a transformer that reports an error anyway.
 		return strings.ToValidUTF8(string(content), "\uFFFD")
+	}
+	return string(out)
+}
+
+// decodeSingleByte decodes content with a byte-to-character table, in one
+// pass over content to size the output.
+func decodeSingleByte(content []byte, cm *charmap.Charmap) string {
+	var enc [128][utf8.UTFMax]byte
+	var size [128]int
+	for i := range enc {
+		size[i] = utf8.EncodeRune(enc[i][:], cm.DecodeByte(byte(0x80+i)))
+	}
+	n := 0
+	for _, c := range content {
+		if c < 0x80 {
+			n++
+		} else {
+			n += size[c-0x80]
+		}
+	}
+	out := make([]byte, n)
+	w := 0
+	for _, c := range content {
+		if c < 0x80 {
+			out[w] = c
+			w++
+			continue
+		}
+		e := &enc[c-0x80]
+		switch size[c-0x80] {
+		case 2:
+			out[w], out[w+1] = e[0], e[1]
+			w += 2
+		case 3:
+			out[w], out[w+1], out[w+2] = e[0], e[1], e[2]
+			w += 3
+		default:
+			w += copy(out[w:], e[:size[c-0x80]])
+		}
 	}
 	return string(out)
 }
