@@ -37,7 +37,8 @@ func decodeExtValue(v string) (string, bool) {
 	if strings.IndexByte(enc, '%') < 0 && isASCII(enc) {
 		return enc, true
 	}
-	b := make([]byte, 0, len(enc)+len(enc)/2)
+	var b strings.Builder
+	b.Grow(len(enc) + len(enc)/2)
 	for k := 0; k < len(enc); k++ {
 		c := enc[k]
 		if c == '%' {
@@ -53,15 +54,15 @@ func decodeExtValue(v string) (string, bool) {
 			k += 2
 		}
 		if latin1 && c >= utf8.RuneSelf {
-			b = utf8.AppendRune(b, rune(c))
+			b.WriteRune(rune(c))
 		} else {
-			b = append(b, c)
+			b.WriteByte(c)
 		}
 	}
-	if !latin1 && !utf8.Valid(b) {
+	if !latin1 && !utf8.ValidString(b.String()) {
 		return "", false
 	}
-	return string(b), true
+	return b.String(), true
 }
 
 // isLanguage reports whether s is made of the characters of an RFC 5646

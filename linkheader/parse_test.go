@@ -190,6 +190,8 @@ func TestParseAllocations(t *testing.T) {
 		{githubHeader, 1, "github: the result slice only"},
 		{rfcExamples[0], 3, "title: slice and one map"},
 		{`<a>; title="x\"y"`, 4, "escape: slice, map, unescaped string"},
+		{`<a>; title*=UTF-8''%e2%82%ac`, 4, "title*: slice, map, decoded string"},
+		{rfcExamples[3], 7, "rfc title*: slice, two maps, two decoded strings"},
 	} {
 		n := testing.AllocsPerRun(100, func() { Parse(tt.in) })
 		if n > tt.max {
