@@ -8,7 +8,8 @@
 // it with a substring test and a statistical guess that can take seconds
 // and runs again on every call; browsers answer it with the WHATWG
 // encoding-sniffing rules. This package follows the browsers' precedence,
-// keeps Requests' documented default for text/* behind an option, bounds
+// keeps Requests' ISO-8859-1 default for text/* (Options.ModernTextDefault
+// drops it, as browsers do), bounds
 // every step by the size of a prefix so that detection never costs more than
 // a small constant, and replaces Requests' guess with a faster and more
 // accurate one.
