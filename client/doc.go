@@ -9,8 +9,9 @@
 //
 //  1. defaults: session headers and params merged into the request once;
 //  2. the middlewares added with Session.Use, in the order added;
-//  3. the prefix router (Session.Mount), which picks a mount per URL;
-//  4. per mount: auth → decompression → the mount's transport.
+//  3. redirects: each hop goes back through the router below;
+//  4. the prefix router (Session.Mount), which picks a mount per URL;
+//  5. per mount: auth → decompression → the mount's transport.
 //
 // A Session is safe for concurrent use once configured: set its fields and
 // call Mount and Use before sharing it between goroutines.

@@ -20,6 +20,11 @@ var ErrBodyTooLarge = errors.New("response body too large")
 // be replayed. It is middleware.ErrUnrewindableBody.
 var ErrUnrewindableBody = middleware.ErrUnrewindableBody
 
+// ErrTooManyRedirects is matched (errors.Is) by the error of a call whose
+// redirect chain went past its limit. errors.As with a
+// *middleware.RedirectError gives the responses received so far.
+var ErrTooManyRedirects = middleware.ErrTooManyRedirects
+
 // StatusError is the error Response.Err returns for a 4xx or 5xx response.
 // URL never holds a password.
 type StatusError struct {

@@ -88,6 +88,7 @@ func TestPagesStops(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	n = 0
 	for _, err := range s.Pages(ctx, pager(t, 10, 0).URL+"/items?page=1") {
 		if err != nil {

@@ -51,4 +51,3 @@ func mustDo(t testing.TB, s *client.Session, method, url string, opts ...client.
 	}
 	return r
 }
-

@@ -20,19 +20,22 @@ func (f optionFunc) apply(c *requestConfig) { f(c) }
 
 // requestConfig collects what the options of one call ask for.
 type requestConfig struct {
-	header     http.Header // per-request headers; they replace session ones
-	without    []string    // session headers not to send
-	params     url.Values  // appended to the URL's query
-	body       *bodySpec
-	auth       auth.Authenticator
-	authSet    bool
-	stream     bool
-	raw        bool
-	timeout    time.Duration
-	timeoutSet bool
-	maxBody    int64
-	maxSet     bool
-	err        error // the first error an option met (a JSON value that does not encode)
+	header      http.Header // per-request headers; they replace session ones
+	without     []string    // session headers not to send
+	params      url.Values  // appended to the URL's query
+	body        *bodySpec
+	auth        auth.Authenticator
+	authSet     bool
+	stream      bool
+	noRedir     bool
+	maxRedir    int
+	maxRedirSet bool
+	raw         bool
+	timeout     time.Duration
+	timeoutSet  bool
+	maxBody     int64
+	maxSet      bool
+	err         error // the first error an option met (a JSON value that does not encode)
 }
 
 func (c *requestConfig) fail(err error) {
@@ -102,4 +105,15 @@ func MaxBodySize(n int64) Option {
 // nil sends it without auth. The credentials go only to this request's origin.
 func WithAuth(a auth.Authenticator) Option {
 	return optionFunc(func(c *requestConfig) { c.auth, c.authSet = a, true })
+}
+
+// NoRedirects returns a redirect response as it is, instead of following it.
+func NoRedirects() Option {
+	return optionFunc(func(c *requestConfig) { c.noRedir = true })
+}
+
+// MaxRedirects sets how many redirects this request may follow before it
+// fails with ErrTooManyRedirects; 0 or less allows none.
+func MaxRedirects(n int) Option {
+	return optionFunc(func(c *requestConfig) { c.maxRedir, c.maxRedirSet = n, true })
 }

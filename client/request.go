@@ -164,7 +164,8 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 // shapesRequest reports whether the options change the request itself, not
 // only how its response is read.
 func (c *requestConfig) shapesRequest() bool {
-	return c.header != nil || c.params != nil || c.body != nil || len(c.without) > 0 || c.raw || c.authSet
+	return c.header != nil || c.params != nil || c.body != nil || len(c.without) > 0 ||
+		c.raw || c.authSet || c.noRedir || c.maxRedirSet
 }
 
 // context adds the per-request settings the middlewares read.
@@ -177,6 +178,12 @@ func (c *requestConfig) context(ctx context.Context) context.Context {
 	}
 	if c.authSet {
 		ctx = auth.NewContext(ctx, c.auth)
+	}
+	if c.noRedir {
+		ctx = middleware.WithoutRedirects(ctx)
+	}
+	if c.maxRedirSet {
+		ctx = middleware.WithMaxRedirects(ctx, c.maxRedir)
 	}
 	return ctx
 }
@@ -246,6 +253,9 @@ func (s *Session) send(req *http.Request, cfg *requestConfig) (*Response, error)
 		return nil, urlError(req.Method, req.URL, err)
 	}
 	r := &Response{Response: resp, Elapsed: elapsed, limit: limit}
+	if resp.Request != nil && resp.Request.Response != nil {
+		r.History = history(resp)
+	}
 	if cfg.stream {
 		if cancel != nil {
 			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
@@ -303,4 +313,16 @@ func redactRaw(raw string) string {
 		user = user[:c] + ":xxxxx"
 	}
 	return raw[:i+3] + user + rest[at:]
+}
+
+// history wraps the redirect hops that led to resp; their bodies are closed.
+func history(resp *http.Response) []*Response {
+	hops := middleware.Hops(resp)
+	h := make([]*Response, len(hops))
+	for i, hop := range hops {
+		h[i] = &Response{Response: hop, read: true}
+		h[i].mem.Reset(nil)
+		hop.Body = &h[i].mem
+	}
+	return h
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,15 +44,20 @@ type Session struct {
 	// Timeout bounds each call, reading the body included; 0 means none.
 	// The Timeout option overrides it per request.
 	Timeout time.Duration
+	// MaxRedirects is how many redirects a call may follow before it fails
+	// with ErrTooManyRedirects. NewSession sets 30; 0 or less allows none
+	// (NoRedirects returns the 3xx itself instead).
+	MaxRedirects int
 
 	logger  *zap.Logger
 	base    http.RoundTripper
 	baseErr error // why the default base transport could not be built
 
-	mu     sync.Mutex // serialises Mount and Use
-	router *transport.Router
-	uses   []middleware.Middleware
-	stack  atomic.Pointer[stackHolder] // the assembled stack; replaced by Use
+	mu        sync.Mutex // serialises Mount, Use and MarkSensitive
+	router    *transport.Router
+	uses      []middleware.Middleware
+	sensitive []string                    // headers stripped, besides the standard ones, when a redirect leaves the origin
+	stack     atomic.Pointer[stackHolder] // the assembled stack; replaced by Use
 }
 
 type stackHolder struct{ rt http.RoundTripper }
@@ -117,14 +123,15 @@ func NewSession(opts ...SessionOption) *Session {
 		Headers: http.Header{
 			"User-Agent":      {"relay/" + Version},
 			"Accept":          {"*/*"},
-			"Accept-Encoding": {"gzip, deflate, br, zstd"},
+			"Accept-Encoding": {middleware.AcceptEncoding},
 		},
-		Params:      url.Values{},
-		MaxBodySize: DefaultMaxBodySize,
-		Timeout:     sc.timeout,
-		logger:      sc.logger,
-		base:        sc.base,
-		router:      transport.NewRouter(),
+		Params:       url.Values{},
+		MaxBodySize:  DefaultMaxBodySize,
+		MaxRedirects: middleware.DefaultMaxRedirects,
+		Timeout:      sc.timeout,
+		logger:       sc.logger,
+		base:         sc.base,
+		router:       transport.NewRouter(),
 	}
 	if s.base == nil {
 		s.base, s.baseErr = transport.New(transport.Logger(s.logger))
@@ -158,6 +165,18 @@ func (s *Session) Use(mws ...middleware.Middleware) {
 	s.rebuild()
 }
 
+// MarkSensitive names headers that, like Authorization and Cookie, are
+// stripped from a redirect that leaves the origin where the call started: an
+// API key header, say.
+func (s *Session) MarkSensitive(headers ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, h := range headers {
+		s.sensitive = append(s.sensitive, http.CanonicalHeaderKey(h))
+	}
+	s.rebuild()
+}
+
 // mountStack wraps a mounted transport in the per-mount middlewares.
 func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
 	return middleware.Chain(rt,
@@ -169,9 +188,17 @@ func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
 // rebuild assembles the outer stack over the router. Callers hold s.mu, or
 // own s exclusively.
 func (s *Session) rebuild() {
-	mws := make([]middleware.Middleware, 0, 1+len(s.uses))
+	mws := make([]middleware.Middleware, 0, 2+len(s.uses))
 	mws = append(mws, middleware.DefaultsFrom(s.currentDefaults))
 	mws = append(mws, s.uses...)
+	sensitive := slices.Clone(s.sensitive)
+	mws = append(mws, middleware.RedirectsFrom(func() middleware.RedirectOptions {
+		max := s.MaxRedirects
+		if max <= 0 {
+			max = -1
+		}
+		return middleware.RedirectOptions{Max: max, Sensitive: sensitive}
+	}))
 	s.stack.Store(&stackHolder{rt: middleware.Chain(s.router, mws...)})
 }
 
@@ -195,8 +222,14 @@ func (s *Session) CloseIdleConnections() {
 }
 
 // Client returns an *http.Client that sends every request through the
-// session's stack, for libraries that take one. Its Timeout is the
+// session's stack, for libraries that take one. The stack follows
+// redirects itself, so the client's CheckRedirect returns the response it
+// gets (a 3xx only when the stack did not follow it). Its Timeout is the
 // session's.
 func (s *Session) Client() *http.Client {
-	return &http.Client{Transport: s, Timeout: s.Timeout}
+	return &http.Client{
+		Transport:     s,
+		Timeout:       s.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
