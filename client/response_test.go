@@ -236,3 +236,31 @@ func TestGzipBombStaysBounded(t *testing.T) {
 		t.Errorf("Raw body starts %x with Content-Encoding %q; want the gzip stream", head, r.Header.Get("Content-Encoding"))
 	}
 }
+
+func TestDecodeStreamsText(t *testing.T) {
+	body := bytes.Repeat([]byte("\xcf\xf0\xe8\xe2\xe5\xf2\r\n"), 3) // "Привет" in windows-1251
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("declared") != "" {
+			w.Header().Set("Content-Type", "text/plain; charset=windows-1251")
+		} else {
+			w.Header().Set("Content-Type", "application/octet-stream")
+		}
+		w.Write(body)
+	}))
+	t.Cleanup(srv.Close)
+	s := newSession(t)
+	for _, q := range []string{"?declared=1", ""} {
+		r := mustDo(t, s, "GET", srv.URL+q, client.Stream())
+		r.Decode()
+		var lines []string
+		for line, err := range r.Lines() {
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines = append(lines, string(line))
+		}
+		if diff := cmp.Diff([]string{"Привет", "Привет", "Привет"}, lines); diff != "" || r.Encoding != "windows-1251" {
+			t.Errorf("%q: encoding %q, lines (-want +got):\n%s", q, r.Encoding, diff)
+		}
+	}
+}
