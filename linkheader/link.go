@@ -63,7 +63,7 @@ func (l Link) Param(name string) (string, bool) {
 	return v, ok
 }
 
-// ByRel indexes links by relation type, the way Requests' Response.links
+// ByRel indexes links by relation type, much as Requests' Response.links
 // does, so that ByRel(links, base)["next"].URL is the next page. Each
 // relation type of each link is a key, lower-cased; when several links share
 // a relation type the first one wins. A link without rel is left out.
