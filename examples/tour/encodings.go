@@ -51,12 +51,31 @@ func encodings(ctx context.Context, e *env) error {
 	det := charset.Determine(r.Header.Get("Content-Type"), body)
 	e.say(`GET /tour/feed.xml (Content-Type: %s, <?xml … encoding="ISO-8859-1"?>) → r.Encoding %s, found by the %s step`,
 		r.Header.Get("Content-Type"), r.Encoding, det.Source)
-	e.say("the title reads %q", latin1Title)
-	return failed(
+	_, title, _ := strings.Cut(text, "<title>")
+	title, _, _ = strings.Cut(title, "</title>")
+	e.say("r.Text() → the title reads %q", title)
+	if err := failed(
 		equal("Encoding", r.Encoding, "windows-1252"),
 		equal("source", det.Source, charset.Prescan),
-		expect(strings.Contains(text, "<title>"+latin1Title+"</title>"), "title not decoded: %q", text),
-	)
+		equal("title", title, latin1Title),
+	); err != nil {
+		return err
+	}
+
+	// A streamed body can be decoded as it arrives: Decode, then Lines.
+	if r, err = s.Get(ctx, e.url("/tour/russian"), client.Stream()); err != nil {
+		return err
+	}
+	r.Decode()
+	var lines []string
+	for line, err := range r.Lines() {
+		if err != nil {
+			return err
+		}
+		lines = append(lines, string(line))
+	}
+	e.say("GET /tour/russian with Stream(); r.Decode(); r.Lines() → %d line of UTF-8: %q", len(lines), short(strings.Join(lines, "")))
+	return equal("decoded lines", strings.Join(lines, "\n"), russianText)
 }
 
 // getText fetches url and decodes its body.

@@ -65,7 +65,7 @@ func sessionClient(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	e.say("libraryGet(s.Client(), /redirect/2) → ended at %s (net/http followed the redirects)", final)
+	e.say("libraryGet(s.Client(), /redirect/2) → ended at %s (the session followed the redirects)", final)
 	e.say("the session's headers went along: X-Session=%s, User-Agent=%s", got.Headers.Get("X-Session"), got.Headers.Get("User-Agent"))
 	if err := failed(
 		equal("final path", final, "/get"),

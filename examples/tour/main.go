@@ -36,6 +36,7 @@ var steps = []step{
 	{"POST multiple multipart-encoded files", multipartFiles},
 	{"Body size cap", bodySizeCap},
 	{"Custom authentication", customAuth},
+	{"Redirects and history", redirects},
 	{"Transport adapters (Mount) and middlewares (Use)", transportAdapters},
 	{"Link headers and pagination", linkHeaders},
 	{"Encodings", encodings},
