@@ -25,6 +25,8 @@ type env struct {
 	other   *httptest.Server // a second origin, to show where credentials go
 	tls     *httptest.Server // go-httpbin over TLS (HTTP/2), httptest's certificate
 	mtls    *httptest.Server // a TLS server that requires a client certificate
+	proxy   *httptest.Server // a forward proxy (e.forward)
+	forward *forwardProxy
 
 	dir       string // temporary directory for PEM files and uploads
 	tlsCAFile string // the certificate of e.tls, as a CA bundle
@@ -49,6 +51,8 @@ func newEnv(out io.Writer) (_ *env, err error) {
 	mux.Handle("/", httpbintest.Handler())
 	e.httpbin = httptest.NewServer(mux)
 	e.other = httpbintest.New()
+	e.forward = newForwardProxy()
+	e.proxy = httptest.NewServer(e.forward)
 
 	e.tls = httptest.NewUnstartedServer(httpbintest.Handler())
 	e.tls.EnableHTTP2 = true
@@ -79,10 +83,12 @@ func newEnv(out io.Writer) (_ *env, err error) {
 		e.other.URL, "http://other",
 		e.tls.URL, "https://httpbin-tls",
 		e.mtls.URL, "https://mtls",
+		e.proxy.URL, "http://proxy",
 		strings.TrimPrefix(e.httpbin.URL, "http://"), "httpbin",
 		strings.TrimPrefix(e.other.URL, "http://"), "other",
 		strings.TrimPrefix(e.tls.URL, "https://"), "httpbin-tls",
 		strings.TrimPrefix(e.mtls.URL, "https://"), "mtls",
+		strings.TrimPrefix(e.proxy.URL, "http://"), "proxy",
 		e.dir, "$TMP",
 	)
 	return e, nil
@@ -90,10 +96,13 @@ func newEnv(out io.Writer) (_ *env, err error) {
 
 // Close stops the servers and removes the files.
 func (e *env) Close() {
-	for _, s := range []*httptest.Server{e.httpbin, e.other, e.tls, e.mtls} {
+	for _, s := range []*httptest.Server{e.proxy, e.httpbin, e.other, e.tls, e.mtls} {
 		if s != nil {
 			s.Close()
 		}
+	}
+	if e.forward != nil {
+		e.forward.rt.CloseIdleConnections()
 	}
 	if e.dir != "" {
 		_ = os.RemoveAll(e.dir)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/zstd"
@@ -146,6 +147,14 @@ type uploadReport struct {
 	Received         int64    `json:"received"`
 	SHA256           string   `json:"sha256"`
 	Head             string   `json:"head"` // the first 64 bytes
+}
+
+// framing is the request's Transfer-Encoding, "none" when it had none.
+func (u uploadReport) framing() string {
+	if len(u.TransferEncoding) == 0 {
+		return "none"
+	}
+	return strings.Join(u.TransferEncoding, ", ")
 }
 
 func upload(w http.ResponseWriter, r *http.Request) {

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -43,6 +44,7 @@ var steps = []step{
 	{"Decompression", decompression},
 	{"Errors: Err and StatusError", statusErrors},
 	{"Timeouts", timeouts},
+	{"Proxies", proxies},
 	{"The package-level client.Get", packageLevelGet},
 	{"Session.Client for code that takes an *http.Client", sessionClient},
 }
@@ -52,17 +54,18 @@ const tourTimeout = 30 * time.Second
 
 func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), tourTimeout)
-	code := run(ctx, os.Stdout, steps)
+	code := run(ctx, os.Stdout, os.Stderr, steps)
 	cancel()
 	os.Exit(code)
 }
 
-// run starts the servers, runs every step, prints a summary and returns the
-// exit status: 0 when every step passed.
-func run(ctx context.Context, out io.Writer, steps []step) int {
+// run starts the servers, runs every step printing to out, and returns the
+// exit status: 0 when every step passed. The failures are summed up on
+// errOut too, so that they show when out is thrown away (as CI does).
+func run(ctx context.Context, out, errOut io.Writer, steps []step) int {
 	e, err := newEnv(out)
 	if err != nil {
-		fmt.Fprintln(out, "tour: starting the servers:", err)
+		fmt.Fprintln(errOut, "tour: starting the servers:", err)
 		return 1
 	}
 	defer e.Close()
@@ -78,10 +81,9 @@ func run(ctx context.Context, out io.Writer, steps []step) int {
 		}
 	}
 	if len(failures) > 0 {
-		fmt.Fprintf(out, "\n%d of %d steps failed:\n", len(failures), len(steps))
-		for _, f := range failures {
-			fmt.Fprintln(out, "  ", f)
-		}
+		summary := fmt.Sprintf("%d of %d steps failed:\n   %s\n", len(failures), len(steps), strings.Join(failures, "\n   "))
+		fmt.Fprintf(out, "\n%s", summary)
+		fmt.Fprintf(errOut, "tour: %s", summary)
 		return 1
 	}
 	fmt.Fprintf(out, "\nAll %d steps passed.\n", len(steps))

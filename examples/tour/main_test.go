@@ -38,10 +38,10 @@ func TestSteps(t *testing.T) {
 // text both times, and print no loopback address or temporary path.
 func TestRun(t *testing.T) {
 	var first, second bytes.Buffer
-	if code := run(t.Context(), &first, steps); code != 0 {
+	if code := run(t.Context(), &first, &first, steps); code != 0 {
 		t.Fatalf("run = %d, want 0; output:\n%s", code, first.String())
 	}
-	if code := run(t.Context(), &second, steps); code != 0 {
+	if code := run(t.Context(), &second, &second, steps); code != 0 {
 		t.Fatalf("second run = %d, want 0; output:\n%s", code, second.String())
 	}
 	if first.String() != second.String() {
@@ -69,8 +69,8 @@ func TestRunReportsFailures(t *testing.T) {
 		{"panicking", func(context.Context, *env) error { panic("boom") }},
 		{"last", func(context.Context, *env) error { ranLast = true; return nil }},
 	}
-	var out bytes.Buffer
-	if code := run(t.Context(), &out, fake); code != 1 {
+	var out, errOut bytes.Buffer
+	if code := run(t.Context(), &out, &errOut, fake); code != 1 {
 		t.Errorf("run = %d, want 1", code)
 	}
 	if !ranLast {
@@ -86,5 +86,8 @@ func TestRunReportsFailures(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
+	}
+	if !strings.Contains(errOut.String(), "tour: 2 of 4 steps failed:\n   2. broken: saw 500 at http://httpbin/get\n") {
+		t.Errorf("the failures are not summed up on errOut:\n%s", errOut.String())
 	}
 }
