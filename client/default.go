@@ -48,3 +48,9 @@ func Options(ctx context.Context, url string, opts ...Option) (*Response, error)
 func Do(ctx context.Context, method, url string, opts ...Option) (*Response, error) {
 	return defaultSession().Do(ctx, method, url, opts...)
 }
+
+// CloseIdleConnections closes the idle connections of the default session,
+// for programs and tests that want no connection left open.
+func CloseIdleConnections() {
+	defaultSession().CloseIdleConnections()
+}

@@ -216,9 +216,11 @@ func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
 	return s.stack.Load().rt.RoundTrip(req)
 }
 
-// CloseIdleConnections closes the idle connections of every mounted transport.
+// CloseIdleConnections closes the idle connections of every mounted
+// transport. It goes to the router directly, so a middleware added with Use
+// that does not forward the call cannot stop it.
 func (s *Session) CloseIdleConnections() {
-	middleware.CloseIdleConnections(s.stack.Load().rt)
+	s.router.CloseIdleConnections()
 }
 
 // Client returns an *http.Client that sends every request through the
