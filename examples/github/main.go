@@ -58,11 +58,8 @@ func main() {
 func run(ctx context.Context, out io.Writer, steps []step) int {
 	o := startOffline()
 	defer o.Close()
-	s := client.NewSession(client.WithTransport(o.transport))
-	defer s.CloseIdleConnections()
-	s.Headers.Set("Accept", "application/vnd.github+json")
-	s.Headers.Set("X-GitHub-Api-Version", "2022-11-28")
-	w := &walk{s: s, out: out}
+	w := &walk{s: newSession(o), out: out}
+	defer w.s.CloseIdleConnections()
 
 	fmt.Fprintln(out, "relay: the HTTP verbs walkthrough, against a fake api.github.com on loopback.")
 	var failures []string
@@ -82,6 +79,15 @@ func run(ctx context.Context, out io.Writer, steps []step) int {
 	}
 	fmt.Fprintf(out, "\nAll %d steps passed.\n", len(steps))
 	return 0
+}
+
+// newSession returns the session of the walkthrough: GitHub's media type and
+// API version in its headers, and o's transport under it.
+func newSession(o *offline) *client.Session {
+	s := client.NewSession(client.WithTransport(o.transport))
+	s.Headers.Set("Accept", "application/vnd.github+json")
+	s.Headers.Set("X-GitHub-Api-Version", "2022-11-28")
+	return s
 }
 
 // runStep runs one step, turning a panic into its failure so that the other
