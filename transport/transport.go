@@ -24,6 +24,9 @@ const DefaultMaxIdleConnsPerHost = 100
 // The transport starts as cleanhttp.DefaultPooledTransport and then:
 //
 //   - keeps [DefaultMaxIdleConnsPerHost] idle connections per host;
+//   - bounds connecting by [DefaultConnectTimeout] and the TLS handshake by
+//     TLSHandshakeTimeout (10 s), unless a request's context sets other
+//     limits with middleware.WithTimeouts;
 //   - has DisableCompression set, because relay's decompression middleware
 //     sets Accept-Encoding and decodes bodies;
 //   - attempts HTTP/2 over TLS (ForceAttemptHTTP2), even with a custom TLS
@@ -70,9 +73,7 @@ func New(opts ...Option) (http.RoundTripper, error) {
 	t.DisableCompression = true
 	t.MaxIdleConnsPerHost = c.maxIdle
 	t.MaxIdleConns = max(t.MaxIdleConns, c.maxIdle)
-	if c.dial != nil {
-		t.DialContext = c.dial
-	}
+	installTimeouts(t, c.dial) // per-request connect and TLS-handshake timeouts: timeouts.go
 	switch {
 	case c.proxySet:
 		t.Proxy = c.proxy

@@ -1,0 +1,292 @@
+package middleware
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+	"time"
+)
+
+// Timeouts bounds the phases of a request separately. The total time of a
+// call is bounded by its context (a relay Session sets it from
+// Session.Timeout and the Timeout request option); these bound one phase
+// each, so that a stuck phase fails early with an error naming it.
+//
+// In every field, zero means "not set here": a request's Timeouts inherit
+// the fields they leave at zero from the session's (see Timeout and
+// WithTimeouts), and an unset Connect or TLSHandshake falls back to the base
+// transport's own limit. A negative value means "no limit", which lets one
+// request lift a limit its session sets.
+type Timeouts struct {
+	// Connect bounds the TCP connection (name resolution included) when a
+	// request needs a new one. It is enforced by a base transport from
+	// transport.New, whose default is 30 seconds; other transports ignore
+	// it.
+	Connect time.Duration
+	// TLSHandshake bounds the TLS handshake of a new connection to an
+	// https origin or an https proxy. It is enforced by a base transport
+	// from transport.New, whose default is 10 seconds; other transports
+	// ignore it. A tunnelled handshake (https through an http proxy) keeps
+	// the transport's own TLSHandshakeTimeout.
+	TLSHandshake time.Duration
+	// ResponseHeader bounds the time from handing the request to the next
+	// RoundTripper until the response's status line and headers have
+	// arrived: connecting, writing the request and the server's thinking
+	// time included.
+	ResponseHeader time.Duration
+	// IdleBody bounds how long one Read of the response body waits for
+	// data: the time the server may stay silent while the caller is
+	// reading. Time the caller spends between reads does not count.
+	IdleBody time.Duration
+}
+
+// over returns t with the non-zero fields of o in place of its own.
+func (t Timeouts) over(o Timeouts) Timeouts {
+	if o.Connect != 0 {
+		t.Connect = o.Connect
+	}
+	if o.TLSHandshake != 0 {
+		t.TLSHandshake = o.TLSHandshake
+	}
+	if o.ResponseHeader != 0 {
+		t.ResponseHeader = o.ResponseHeader
+	}
+	if o.IdleBody != 0 {
+		t.IdleBody = o.IdleBody
+	}
+	return t
+}
+
+// TimeoutKind names the phase a TimeoutError bounded.
+type TimeoutKind string
+
+// The phases Timeouts bounds.
+const (
+	TimeoutConnect        TimeoutKind = "connect"
+	TimeoutTLSHandshake   TimeoutKind = "tls handshake"
+	TimeoutResponseHeader TimeoutKind = "response header"
+	TimeoutIdleBody       TimeoutKind = "idle body"
+)
+
+// TimeoutError reports that one of the Timeouts fired. It matches
+// context.DeadlineExceeded with errors.Is, and its Timeout method reports
+// true, so code that checks for timeouts in either way keeps working.
+type TimeoutError struct {
+	Kind  TimeoutKind   // the phase that took too long
+	After time.Duration // the limit that was exceeded
+	Err   error         // what the interrupted operation returned, if anything useful
+}
+
+func (e *TimeoutError) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("middleware: %s timeout after %v: %v", e.Kind, e.After, e.Err)
+	}
+	return fmt.Sprintf("middleware: %s timeout after %v", e.Kind, e.After)
+}
+
+// Unwrap returns the error of the interrupted operation, which may be nil.
+func (e *TimeoutError) Unwrap() error { return e.Err }
+
+// Is reports whether target is context.DeadlineExceeded.
+func (e *TimeoutError) Is(target error) bool { return target == context.DeadlineExceeded }
+
+// Timeout reports true: the error is a timeout, as net.Error defines it.
+func (e *TimeoutError) Timeout() bool { return true }
+
+type timeoutsKey struct{}
+
+// WithTimeouts returns a context whose requests use t's non-zero fields in
+// place of the Timeouts already in ctx and of the session's (the request's
+// settings win). The timeout middleware enforces ResponseHeader and IdleBody;
+// a base transport from transport.New reads Connect and TLSHandshake from
+// the context it dials with, so they hold even without the middleware.
+func WithTimeouts(ctx context.Context, t Timeouts) context.Context {
+	prev, _ := ctx.Value(timeoutsKey{}).(Timeouts)
+	return context.WithValue(ctx, timeoutsKey{}, prev.over(t))
+}
+
+// RequestTimeouts returns the Timeouts set in ctx by WithTimeouts or by the
+// timeout middleware; its fields are zero where nothing was set.
+func RequestTimeouts(ctx context.Context) Timeouts {
+	t, _ := ctx.Value(timeoutsKey{}).(Timeouts)
+	return t
+}
+
+// Timeout returns a middleware that enforces t on every request, with the
+// fields a request's context sets (WithTimeouts) in place of t's. See
+// TimeoutFrom.
+func Timeout(t Timeouts) Middleware {
+	return TimeoutFrom(func() Timeouts { return t })
+}
+
+// TimeoutFrom returns a middleware that enforces the Timeouts source returns
+// (read on every request, for a Session whose settings may change before it
+// is shared), with the non-zero fields of the request context's Timeouts in
+// their place.
+//
+//   - ResponseHeader: a timer started when the request is handed on cancels
+//     the request (through a context derived from the caller's) if no
+//     response has arrived when it fires. RoundTrip then returns a
+//     *TimeoutError of kind TimeoutResponseHeader.
+//   - IdleBody: the response body is wrapped so that a Read that waits
+//     longer than IdleBody for data cancels the request's context and
+//     returns a *TimeoutError of kind TimeoutIdleBody, as does every later
+//     Read. Closing the body stops the timer and releases the context. The
+//     body of a 101 response, which is the connection itself, is not
+//     timed; it keeps its io.Writer.
+//   - Connect and TLSHandshake are put in the request's context for the
+//     base transport, which dials: the middleware cannot see a dial.
+//
+// The errors match context.DeadlineExceeded with errors.Is. An expired
+// deadline or a cancellation of the caller's own context is returned as the
+// transport reports it, never as a TimeoutError.
+//
+// With no timeout set, the middleware hands the request on untouched and
+// costs nothing. Otherwise the request it hands on is a shallow copy with a
+// derived context; the caller's request is not modified. The middleware
+// forwards CloseIdleConnections to next; a nil next means
+// http.DefaultTransport.
+//
+// In a Session it belongs in each mount's stack, inside the retry
+// middleware, so that every attempt has its own response-header timer and a
+// timed-out attempt can be retried.
+func TimeoutFrom(source func() Timeouts) Middleware {
+	return func(next http.RoundTripper) http.RoundTripper {
+		return &timeouts{next: orDefault(next), source: source}
+	}
+}
+
+type timeouts struct {
+	next   http.RoundTripper
+	source func() Timeouts
+}
+
+func (m *timeouts) CloseIdleConnections() { CloseIdleConnections(m.next) }
+
+func (m *timeouts) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	inCtx, _ := ctx.Value(timeoutsKey{}).(Timeouts)
+	t := m.source().over(inCtx)
+	if t.Connect != inCtx.Connect || t.TLSHandshake != inCtx.TLSHandshake {
+		ctx = context.WithValue(ctx, timeoutsKey{}, t) // for the base transport's dialer
+	}
+	if t.ResponseHeader <= 0 && t.IdleBody <= 0 {
+		if ctx != req.Context() {
+			req = req.WithContext(ctx)
+		}
+		return m.next.RoundTrip(req)
+	}
+
+	ctx, cancel := context.WithCancelCause(ctx)
+	out := req.WithContext(ctx)
+	var (
+		timer *time.Timer
+		fired atomic.Bool
+	)
+	if d := t.ResponseHeader; d > 0 {
+		timer = time.AfterFunc(d, func() {
+			fired.Store(true)
+			cancel(&TimeoutError{Kind: TimeoutResponseHeader, After: d})
+		})
+	}
+	resp, err := m.next.RoundTrip(out)
+	if timer != nil && !timer.Stop() && fired.Load() {
+		// The timer fired, possibly just as the response arrived; its
+		// context is cancelled, so the body could not be read anyway.
+		if resp != nil && resp.Body != nil {
+			_ = resp.Body.Close()
+		}
+		cancel(nil)
+		return nil, &TimeoutError{Kind: TimeoutResponseHeader, After: t.ResponseHeader}
+	}
+	if err != nil {
+		cancel(nil)
+		return nil, err
+	}
+	if resp.Body == nil || resp.Body == http.NoBody {
+		cancel(nil)
+		return resp, nil
+	}
+	if rw, ok := resp.Body.(io.ReadWriteCloser); ok && resp.StatusCode == http.StatusSwitchingProtocols {
+		resp.Body = &cancelOnCloseRW{ReadWriteCloser: rw, cancel: cancel}
+	} else {
+		resp.Body = newTimedBody(resp.Body, cancel, t.IdleBody)
+	}
+	return resp, nil
+}
+
+// newTimedBody wraps body so that closing it releases cancel, and so that a
+// Read waiting longer than idle (if positive) cancels the request.
+func newTimedBody(body io.ReadCloser, cancel context.CancelCauseFunc, idle time.Duration) io.ReadCloser {
+	if idle <= 0 {
+		return &cancelOnClose{ReadCloser: body, cancel: cancel}
+	}
+	b := &idleBody{body: body, cancel: cancel, idle: idle,
+		err: &TimeoutError{Kind: TimeoutIdleBody, After: idle}}
+	b.timer = time.AfterFunc(time.Hour, b.fire)
+	b.timer.Stop()
+	return b
+}
+
+// cancelOnClose releases a request's derived context when its body is
+// closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelCauseFunc
+}
+
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel(nil)
+	return err
+}
+
+// cancelOnCloseRW is cancelOnClose for the read-write body of a 101
+// response.
+type cancelOnCloseRW struct {
+	io.ReadWriteCloser
+	cancel context.CancelCauseFunc
+}
+
+func (c *cancelOnCloseRW) Close() error {
+	err := c.ReadWriteCloser.Close()
+	c.cancel(nil)
+	return err
+}
+
+// idleBody times each Read of a response body. Its timer runs only while a
+// Read is in progress; no goroutine is started.
+type idleBody struct {
+	body   io.ReadCloser
+	cancel context.CancelCauseFunc
+	idle   time.Duration
+	timer  *time.Timer
+	fired  atomic.Bool
+	err    *TimeoutError
+}
+
+func (b *idleBody) fire() {
+	b.fired.Store(true)
+	b.cancel(b.err)
+}
+
+func (b *idleBody) Read(p []byte) (int, error) {
+	if b.fired.Load() {
+		return 0, b.err
+	}
+	b.timer.Reset(b.idle)
+	n, err := b.body.Read(p)
+	if !b.timer.Stop() && b.fired.Load() {
+		return n, b.err
+	}
+	return n, err
+}
+
+func (b *idleBody) Close() error {
+	b.timer.Stop()
+	err := b.body.Close()
+	b.cancel(nil)
+	return err
+}
