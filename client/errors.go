@@ -32,6 +32,9 @@ type StatusError struct {
 	Status     string // e.g. "404 Not Found"
 	Method     string // the method of the request that got this response
 	URL        string // that request's URL, password redacted
+	// Response is the response itself, for its headers and body (an API's
+	// error message), as Requests' HTTPError.response. It is not printed.
+	Response *Response
 }
 
 func (e *StatusError) Error() string {
@@ -94,12 +97,13 @@ func methodOp(method string) string {
 
 var _ error = (*StatusError)(nil)
 
-// statusError returns the StatusError of resp, or nil below 400.
-func statusError(resp *http.Response) error {
+// statusError returns the StatusError of r, or nil below 400.
+func statusError(r *Response) error {
+	resp := r.Response
 	if resp.StatusCode < 400 {
 		return nil
 	}
-	e := &StatusError{StatusCode: resp.StatusCode, Status: resp.Status}
+	e := &StatusError{StatusCode: resp.StatusCode, Status: resp.Status, Response: r}
 	if req := resp.Request; req != nil {
 		e.Method = req.Method
 		if req.URL != nil {

@@ -147,7 +147,7 @@ func (r *Response) JSON(v any) error {
 // Err returns a *StatusError for a 4xx or 5xx response and nil otherwise
 // (Requests' raise_for_status).
 func (r *Response) Err() error {
-	return statusError(r.Response)
+	return statusError(r)
 }
 
 // wrap names the request in an error about its response.

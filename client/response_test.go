@@ -70,7 +70,7 @@ func TestErrIsStatusError(t *testing.T) {
 			t.Errorf("%d: Err() = %v", code, err)
 			continue
 		}
-		if wantErr && (se.StatusCode != code || se.Method != "GET" || !strings.Contains(se.URL, "/status/")) {
+		if wantErr && (se.StatusCode != code || se.Method != "GET" || !strings.Contains(se.URL, "/status/") || se.Response != r) {
 			t.Errorf("%d: StatusError %+v", code, se)
 		}
 	}
