@@ -693,4 +693,4 @@ func TestCloseIdleConnectionsForwarded(t *testing.T) {
 type closeCounter struct{ n *atomic.Int32 }
 
 func (c closeCounter) RoundTrip(*http.Request) (*http.Response, error) { return nil, errHook }
-func (c closeCounter) CloseIdleConnections()                          { c.n.Add(1) }
+func (c closeCounter) CloseIdleConnections()                           { c.n.Add(1) }
