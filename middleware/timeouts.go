@@ -42,8 +42,10 @@ type Timeouts struct {
 	IdleBody time.Duration
 }
 
-// over returns t with the non-zero fields of o in place of its own.
-func (t Timeouts) over(o Timeouts) Timeouts {
+// With returns t with the non-zero fields of o in place of its own: o's
+// settings win, and t's fill the fields o leaves at zero. A session merges a
+// request's Timeouts over its own this way.
+func (t Timeouts) With(o Timeouts) Timeouts {
 	if o.Connect != 0 {
 		t.Connect = o.Connect
 	}
@@ -79,6 +81,9 @@ type TimeoutError struct {
 	Err   error         // what the interrupted operation returned, if anything useful
 }
 
+// Error names the phase and the limit, and the error of the interrupted
+// operation when there is one, as in "middleware: connect timeout after 5s:
+// dial tcp 192.0.2.1:443: i/o timeout".
 func (e *TimeoutError) Error() string {
 	if e.Err != nil {
 		return fmt.Sprintf("middleware: %s timeout after %v: %v", e.Kind, e.After, e.Err)
@@ -104,7 +109,7 @@ type timeoutsKey struct{}
 // the context it dials with, so they hold even without the middleware.
 func WithTimeouts(ctx context.Context, t Timeouts) context.Context {
 	prev, _ := ctx.Value(timeoutsKey{}).(Timeouts)
-	return context.WithValue(ctx, timeoutsKey{}, prev.over(t))
+	return context.WithValue(ctx, timeoutsKey{}, prev.With(t))
 }
 
 // RequestTimeouts returns the Timeouts set in ctx by WithTimeouts or by the
@@ -168,7 +173,7 @@ func (m *timeouts) CloseIdleConnections() { CloseIdleConnections(m.next) }
 func (m *timeouts) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	inCtx, _ := ctx.Value(timeoutsKey{}).(Timeouts)
-	t := m.source().over(inCtx)
+	t := m.source().With(inCtx)
 	if t.Connect != inCtx.Connect || t.TLSHandshake != inCtx.TLSHandshake {
 		ctx = context.WithValue(ctx, timeoutsKey{}, t) // for the base transport's dialer
 	}
