@@ -121,6 +121,12 @@ func DialContext(dial func(ctx context.Context, network, addr string) (net.Conn,
 // [http.ProxyFromEnvironment] (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), unless
 // [IgnoreEnvironment] is given.
 //
+// To honour the proxy chosen by the proxy middleware or set per request with
+// [middleware.WithProxy], wrap the function in [ContextProxy]. Under the middleware,
+// which is then the only source of proxy choices, give
+// Proxy(ContextProxy(nil)): the middleware passes a request it sends direct
+// on unmarked, and the transport must not put the environment's proxy back.
+//
 // The transport keys its connection pool by proxy, so connections made
 // through one proxy are never reused for a request sent through another or
 // directly.

@@ -32,7 +32,9 @@ const DefaultMaxIdleConnsPerHost = 100
 //   - attempts HTTP/2 over TLS (ForceAttemptHTTP2), even with a custom TLS
 //     configuration or dialer;
 //   - verifies server certificates against the system roots, or against
-//     exactly the certificates of a CA bundle (see [CABundle]).
+//     exactly the certificates of a CA bundle (see [CABundle]);
+//   - reports a proxy's refused CONNECT as a [*middleware.ProxyError] (see
+//     [Proxy] for how the proxy is chosen).
 //
 // Without a CABundle option, a TLSConfig with RootCAs, or InsecureSkipVerify,
 // New reads the CA bundle path from the RELAY_CA_BUNDLE environment variable,
@@ -80,6 +82,7 @@ func New(opts ...Option) (http.RoundTripper, error) {
 	case c.ignoreEnv:
 		t.Proxy = nil
 	}
+	t.OnProxyConnectResponse = proxyConnectResponse
 
 	if tlsConf.InsecureSkipVerify {
 		source := "InsecureSkipVerify option"
