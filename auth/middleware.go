@@ -20,36 +20,100 @@ import (
 // replayed through GetBody; a body that cannot be replayed ends with
 // middleware.ErrUnrewindableBody.
 func Middleware(a Authenticator) middleware.Middleware {
-	return MiddlewareFrom(func() Authenticator { return a })
+	return MiddlewareWithOptions(MiddlewareOptions{Auth: func() Authenticator { return a }})
 }
 
 // MiddlewareFrom is Middleware with the authenticator read from source on
 // every request, for a relay Session whose Auth field may be set after the
 // session is built.
 func MiddlewareFrom(source func() Authenticator) middleware.Middleware {
+	return MiddlewareWithOptions(MiddlewareOptions{Auth: source})
+}
+
+// MiddlewareOptions configures MiddlewareWithOptions.
+type MiddlewareOptions struct {
+	// Auth returns the session's authenticator. It is called on every
+	// request, so it may change after the middleware is built; nil, or a
+	// nil result, means none.
+	Auth func() Authenticator
+
+	// Netrc returns the netrc file consulted when a request has no
+	// authenticator at all: none in its context (NewContext), none from Auth,
+	// none from its URL (NewURLContext). NetrcSource builds one that reads
+	// the file once. An error it returns fails the request (a netrc file
+	// that cannot be parsed may hide the credentials meant for this host);
+	// nil means no netrc.
+	//
+	// Unlike the other credentials, a netrc entry belongs to a host, not to
+	// the chain's first origin: it is looked up again on every hop by that
+	// hop's host, so a redirect to another host gets that host's entry or
+	// nothing. Two things are never sent: an entry for a host the chain has
+	// already been on and left (nothing stripped is put back), and the
+	// "default" entry on a hop that is off the chain's first origin.
+	Netrc func() (*NetrcFile, error)
+}
+
+// MiddlewareWithOptions returns the auth middleware with a session
+// authenticator and a netrc file. For each request it uses, in this order:
+// the request's own Authorization header, sent as it is; the authenticator of
+// its context (NewContext; nil turns auth off); o.Auth; the credentials of
+// its URL (NewURLContext); the netrc entry of the hop's host. The first three
+// authenticators are bound to the origin where the redirect chain started;
+// netrc entries to their host (see MiddlewareOptions.Netrc).
+func MiddlewareWithOptions(o MiddlewareOptions) middleware.Middleware {
 	return func(next http.RoundTripper) http.RoundTripper {
 		if next == nil {
 			next = http.DefaultTransport
 		}
-		return &transport{next: next, source: source}
+		return &transport{next: next, source: o.Auth, netrc: o.Netrc}
 	}
 }
 
 type transport struct {
 	next   http.RoundTripper
 	source func() Authenticator
+	netrc  func() (*NetrcFile, error)
 }
 
 func (t *transport) CloseIdleConnections() { middleware.CloseIdleConnections(t.next) }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	a, ok := FromContext(req.Context())
-	if !ok {
-		a = t.source()
-	}
-	if a == nil || req.Header.Get("Authorization") != "" || !origin.StillOn(req) {
+	if req.Header.Get("Authorization") != "" {
 		return t.next.RoundTrip(req)
 	}
+	a, set := FromContext(req.Context())
+	if !set {
+		if t.source != nil {
+			a = t.source()
+		}
+		if a == nil {
+			a = URLFromContext(req.Context())
+		}
+		set = a != nil
+	}
+	if set {
+		if a == nil || !origin.StillOn(req) {
+			return t.next.RoundTrip(req)
+		}
+		return t.authorize(req, a)
+	}
+	if t.netrc == nil {
+		return t.next.RoundTrip(req)
+	}
+	f, err := t.netrc()
+	if err != nil {
+		middleware.CloseRequestBody(req)
+		return nil, fmt.Errorf("auth: %w", err)
+	}
+	if e := f.forHop(req); e != nil {
+		return t.authorize(req, e.basic)
+	}
+	return t.next.RoundTrip(req)
+}
+
+// authorize sends req with a's credentials, and answers one challenge if a
+// is a Challenger.
+func (t *transport) authorize(req *http.Request, a Authenticator) (*http.Response, error) {
 	first := req.Clone(req.Context())
 	if err := a.Authorize(first); err != nil {
 		middleware.CloseRequestBody(req)
