@@ -1,11 +1,13 @@
 package client
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/relayhttp/relay/auth"
+	"github.com/relayhttp/relay/hooks"
 )
 
 // Option changes one request: its headers, query, body, or how its response
@@ -30,6 +32,7 @@ type requestConfig struct {
 	noRedir     bool
 	maxRedir    int
 	maxRedirSet bool
+	hooks       []func(context.Context) context.Context // context setters of per-request hooks
 	raw         bool
 	timeout     time.Duration
 	timeoutSet  bool
@@ -116,4 +119,33 @@ func NoRedirects() Option {
 // fails with ErrTooManyRedirects; 0 or less allows none.
 func MaxRedirects(n int) Option {
 	return optionFunc(func(c *requestConfig) { c.maxRedir, c.maxRedirSet = n, true })
+}
+
+// HookRequest runs fn before this request is sent, after the session's
+// request hooks. fn gets a copy of the request it may change, or fail with an
+// error. See package hooks.
+func HookRequest(fn hooks.RequestHook) Option {
+	return hookOption(func(ctx context.Context) context.Context { return hooks.WithRequestHook(ctx, fn) })
+}
+
+// HookResponse runs fn on this request's final response, after the session's
+// response hooks. fn may return a replacement; nil keeps the response.
+func HookResponse(fn hooks.ResponseHook) Option {
+	return hookOption(func(ctx context.Context) context.Context { return hooks.WithResponseHook(ctx, fn) })
+}
+
+// HookError runs fn when this request fails without a response (4xx and
+// 5xx are responses).
+func HookError(fn hooks.ErrorHook) Option {
+	return hookOption(func(ctx context.Context) context.Context { return hooks.WithErrorHook(ctx, fn) })
+}
+
+// HookRedirects makes every hook of this request — the session's too — see
+// each redirect hop and retry attempt, not only the final response.
+func HookRedirects() Option {
+	return hookOption(hooks.WithHops)
+}
+
+func hookOption(set func(context.Context) context.Context) Option {
+	return optionFunc(func(c *requestConfig) { c.hooks = append(c.hooks, set) })
 }

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/relayhttp/relay/auth"
+	"github.com/relayhttp/relay/hooks"
 	"github.com/relayhttp/relay/middleware"
 	"github.com/relayhttp/relay/transport"
 )
@@ -44,6 +45,10 @@ type Session struct {
 	// Timeout bounds each call, reading the body included; 0 means none.
 	// The Timeout option overrides it per request.
 	Timeout time.Duration
+	// Hooks run on every request of the session, before per-request hooks
+	// (client.HookRequest and friends). Register them before sharing the
+	// session.
+	Hooks hooks.Registry
 	// MaxRedirects is how many redirects a call may follow before it fails
 	// with ErrTooManyRedirects. NewSession sets 30; 0 or less allows none
 	// (NoRedirects returns the 3xx itself instead).
@@ -56,7 +61,7 @@ type Session struct {
 	mu        sync.Mutex // serialises Mount, Use and MarkSensitive
 	router    *transport.Router
 	uses      []middleware.Middleware
-	sensitive []string                    // headers stripped, besides the standard ones, when a redirect leaves the origin
+	sensitive atomic.Pointer[[]string]    // MarkSensitive's headers, replaced (never changed) under mu
 	stack     atomic.Pointer[stackHolder] // the assembled stack; replaced by Use
 }
 
@@ -168,41 +173,60 @@ func (s *Session) Use(mws ...middleware.Middleware) {
 // MarkSensitive names headers that, like Authorization and Cookie, are
 // stripped from a redirect that leaves the origin where the call started: an
 // API key header, say.
+// They are redacted in debug logs too.
 func (s *Session) MarkSensitive(headers ...string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	names := slices.Clone(s.sensitiveHeaders())
 	for _, h := range headers {
-		s.sensitive = append(s.sensitive, http.CanonicalHeaderKey(h))
+		names = append(names, http.CanonicalHeaderKey(h))
 	}
-	s.rebuild()
+	s.sensitive.Store(&names)
 }
 
-// mountStack wraps a mounted transport in the per-mount middlewares.
+// sensitiveHeaders returns the names MarkSensitive added; callers must not
+// modify the slice.
+func (s *Session) sensitiveHeaders() []string {
+	if p := s.sensitive.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// mountStack wraps a mounted transport in the per-mount middlewares. Each
+// runs per redirect hop; hooks and logging run per attempt.
 func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
 	return middleware.Chain(rt,
 		auth.MiddlewareFrom(s.currentAuth),
 		middleware.Decompress(),
+		hooks.HopMiddleware(&s.Hooks),
+		middleware.LogFrom(s.logOptions),
 	)
+}
+
+func (s *Session) logOptions() middleware.LogOptions {
+	return middleware.LogOptions{Logger: s.logger, Redact: s.sensitiveHeaders()}
 }
 
 // rebuild assembles the outer stack over the router. Callers hold s.mu, or
 // own s exclusively.
 func (s *Session) rebuild() {
-	mws := make([]middleware.Middleware, 0, 2+len(s.uses))
-	mws = append(mws, middleware.DefaultsFrom(s.currentDefaults))
+	mws := make([]middleware.Middleware, 0, 3+len(s.uses))
+	mws = append(mws, middleware.DefaultsFrom(s.currentDefaults), hooks.Middleware(&s.Hooks))
 	mws = append(mws, s.uses...)
-	sensitive := slices.Clone(s.sensitive)
-	mws = append(mws, middleware.RedirectsFrom(func() middleware.RedirectOptions {
-		max := s.MaxRedirects
-		if max <= 0 {
-			max = -1
-		}
-		return middleware.RedirectOptions{Max: max, Sensitive: sensitive}
-	}))
+	mws = append(mws, middleware.RedirectsFrom(s.redirectOptions))
 	s.stack.Store(&stackHolder{rt: middleware.Chain(s.router, mws...)})
 }
 
 func (s *Session) currentAuth() auth.Authenticator { return s.Auth }
+
+func (s *Session) redirectOptions() middleware.RedirectOptions {
+	max := s.MaxRedirects
+	if max <= 0 {
+		max = -1
+	}
+	return middleware.RedirectOptions{Max: max, Sensitive: s.sensitiveHeaders()}
+}
 
 func (s *Session) currentDefaults() (http.Header, url.Values) { return s.Headers, s.Params }
 
