@@ -563,19 +563,23 @@ func (s *ProxySelector) lookupHost(scheme string, u *url.URL) (*url.URL, bool) {
 // appendLowerHost appends host, lower-cased and in brackets when it is an
 // IPv6 address, to b.
 func appendLowerHost(b []byte, host string) []byte {
-	v6 := strings.IndexByte(host, ':') >= 0
-	if v6 {
-		b = append(b, '[')
+	if strings.IndexByte(host, ':') < 0 {
+		return appendASCIILower(b, host)
 	}
-	for i := 0; i < len(host); i++ {
-		c := host[i]
+	b = append(b, '[')
+	b = appendASCIILower(b, host)
+	return append(b, ']')
+}
+
+// appendASCIILower appends s to b with A-Z lower-cased and every other byte
+// as it is.
+func appendASCIILower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
 		b = append(b, c)
-	}
-	if v6 {
-		b = append(b, ']')
 	}
 	return b
 }
@@ -583,7 +587,9 @@ func appendLowerHost(b []byte, host string) []byte {
 // parseProxyKey validates a key of ProxyConfig.Proxies and returns its
 // normal form: lower-case, IPv6 hosts in brackets, no trailing slash.
 func parseProxyKey(k string) (string, error) {
-	lk := strings.ToLower(strings.TrimSpace(k))
+	// ASCII case folding, as the lookup does: strings.ToLower would turn
+	// invalid UTF-8 into U+FFFD and the key would never match.
+	lk := string(appendASCIILower(nil, strings.TrimSpace(k)))
 	switch lk {
 	case "http", "https", "all", "no_proxy":
 		return lk, nil
