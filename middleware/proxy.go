@@ -380,9 +380,14 @@ type ProxyConfig struct {
 	// environment. An empty value means "direct": the lookup stops there.
 	//
 	// Values are proxy URLs with the scheme http, https (TLS to the proxy,
-	// verified with the transport's TLS settings), socks5 or socks5h;
-	// "host:port" alone means http://host:port. Credentials in a value
-	// (http://user:pass@proxy:3128) are sent to that proxy alone.
+	// verified with the transport's TLS settings), socks5h (the proxy
+	// resolves the target's name) or socks5; "host:port" alone means
+	// http://host:port. net/http dials both SOCKS schemes the same way,
+	// sending the name to the proxy: socks5:// does not yet resolve names on
+	// the client as curl and Requests do. Credentials in a value
+	// (http://user:pass@proxy:3128) are sent to that proxy alone: as Basic
+	// Proxy-Authorization to an HTTP(S) proxy, as RFC 1929
+	// username/password to a SOCKS5 one.
 	Proxies map[string]string
 
 	// Env, when not nil, is consulted for URLs no key of Proxies matches:
