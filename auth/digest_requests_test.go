@@ -145,4 +145,3 @@ func requestsNonce(t *testing.T, challenge string) string {
 	t.Fatalf("no nonce in %s", challenge)
 	return ""
 }
-
