@@ -87,6 +87,9 @@ func encodeJSON(entries []entry) ([]byte, error) {
 // in len(data).
 func parseJSON(data []byte) ([]entry, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
+	// base is where the value being decoded starts: the offset of a type
+	// error is relative to it, that of a syntax error is not.
+	var base int64
 	fail := func(reason string, err error) error {
 		off := dec.InputOffset()
 		var se *json.SyntaxError
@@ -95,7 +98,7 @@ func parseJSON(data []byte) ([]entry, error) {
 		case errors.As(err, &se):
 			off = se.Offset
 		case errors.As(err, &te):
-			off = te.Offset
+			off = base + te.Offset
 		}
 		if err != nil {
 			reason += ": " + err.Error()
@@ -119,10 +122,12 @@ func parseJSON(data []byte) ([]entry, error) {
 		key, _ := tok.(string)
 		switch key {
 		case "format":
+			base = firstNonSpace(data, dec.InputOffset())
 			if err := dec.Decode(&format); err != nil {
 				return nil, fail("bad format", err)
 			}
 		case "version":
+			base = firstNonSpace(data, dec.InputOffset())
 			if err := dec.Decode(&version); err != nil {
 				return nil, fail("bad version", err)
 			}
@@ -135,14 +140,15 @@ func parseJSON(data []byte) ([]entry, error) {
 				return nil, fail(`"cookies" is not an array`, err)
 			}
 			for dec.More() {
-				start := dec.InputOffset()
+				start := firstNonSpace(data, dec.InputOffset())
+				base = start
 				var c jsonCookie
 				if err := dec.Decode(&c); err != nil {
 					return nil, fail("bad cookie", err)
 				}
 				e, reason := c.entry()
 				if reason != "" {
-					return nil, &CorruptError{Line: lineOf(data, firstNonSpace(data, start)), Reason: reason}
+					return nil, &CorruptError{Line: lineOf(data, start), Reason: reason}
 				}
 				out = append(out, e)
 			}
@@ -221,7 +227,7 @@ func lineOf(data []byte, off int64) int {
 func firstNonSpace(data []byte, off int64) int64 {
 	for off < int64(len(data)) {
 		switch data[off] {
-		case ' ', '\t', '\r', '\n', ',':
+		case ' ', '\t', '\r', '\n', ',', ':':
 			off++
 			continue
 		}
