@@ -519,7 +519,7 @@ func TestPerDomainLimit(t *testing.T) {
 func TestPerDomainLimitExpiredFirst(t *testing.T) {
 	jar := newTestJar(t)
 	u := mustParseURL("http://host.test/")
-	jar.setCookies(u, []*http.Cookie{{Name: "old", Value: "v"}}, tNow)                  // least recently used
+	jar.setCookies(u, []*http.Cookie{{Name: "old", Value: "v"}}, tNow)                    // least recently used
 	jar.setCookies(u, []*http.Cookie{{Name: "exp", Value: "v", MaxAge: 10}}, tNow.Add(1)) // expires first
 	for i := range MaxCookiesPerDomain - 2 {
 		jar.setCookies(u, []*http.Cookie{{Name: fmt.Sprint("c", i), Value: "v"}}, tNow.Add(time.Duration(2+i)))
