@@ -70,4 +70,4 @@ func (f authFunc) Authorize(req *http.Request) error {
 	return f(req)
 }
 
-var errNilFunc = errors.New("auth: Func was given a nil function")
+var errNilFunc = errors.New("Func was given a nil function") // the middleware adds "auth: "

@@ -50,7 +50,7 @@ type bearerFunc func(ctx context.Context) (string, error)
 
 func (f bearerFunc) Authorize(req *http.Request) error {
 	if f == nil {
-		return errors.New("auth: BearerFunc was given a nil function")
+		return errors.New("BearerFunc was given a nil function")
 	}
 	token, err := f(req.Context())
 	if err != nil {
