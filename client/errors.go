@@ -25,6 +25,11 @@ var ErrUnrewindableBody = middleware.ErrUnrewindableBody
 // *middleware.RedirectError gives the responses received so far.
 var ErrTooManyRedirects = middleware.ErrTooManyRedirects
 
+// ErrProxyAuthRequired is matched (errors.Is) by the error of a call that a
+// proxy answered with 407; errors.As with a *middleware.ProxyError names the
+// proxy, without its password.
+var ErrProxyAuthRequired = middleware.ErrProxyAuthRequired
+
 // StatusError is the error Response.Err returns for a 4xx or 5xx response.
 // URL never holds a password.
 type StatusError struct {

@@ -2,12 +2,14 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"time"
 
 	"github.com/relayhttp/relay/auth"
 	"github.com/relayhttp/relay/hooks"
+	"github.com/relayhttp/relay/middleware"
 )
 
 // Option changes one request: its headers, query, body, or how its response
@@ -32,6 +34,8 @@ type requestConfig struct {
 	noRedir     bool
 	maxRedir    int
 	maxRedirSet bool
+	proxy       *url.URL
+	proxySet    bool
 	hooks       []func(context.Context) context.Context // context setters of per-request hooks
 	raw         bool
 	timeout     time.Duration
@@ -148,4 +152,25 @@ func HookRedirects() Option {
 
 func hookOption(set func(context.Context) context.Context) Option {
 	return optionFunc(func(c *requestConfig) { c.hooks = append(c.hooks, set) })
+}
+
+// Proxy sends this request, and its redirect hops, through the proxy at
+// rawURL (http, https, socks5 or socks5h; "host:port" means http), whatever
+// Session.Proxies and the environment say; "" sends it direct. Credentials
+// in the URL go to the proxy alone. A URL that does not parse fails the call
+// before anything is sent.
+func Proxy(rawURL string) Option {
+	return optionFunc(func(c *requestConfig) {
+		c.proxySet = true
+		if rawURL == "" {
+			c.proxy = nil
+			return
+		}
+		u, err := middleware.ParseProxyURL(rawURL)
+		if err != nil {
+			c.fail(fmt.Errorf("client: proxy: %w", err))
+			return
+		}
+		c.proxy = u
+	})
 }

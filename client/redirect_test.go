@@ -150,7 +150,9 @@ func TestCredentialsStrippedAcrossOrigins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all := "Authorization,Cookie,Proxy-Authorization,X-Api-Key"
+	// Proxy-Authorization never reaches an origin: with no proxy in the way
+	// the proxy middleware drops it from the start.
+	all := "Authorization,Cookie,X-Api-Key"
 	want := []string{
 		"one/start " + all,
 		"one/same " + all, // same origin: kept

@@ -165,7 +165,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 // only how its response is read.
 func (c *requestConfig) shapesRequest() bool {
 	return c.header != nil || c.params != nil || c.body != nil || len(c.without) > 0 ||
-		c.raw || c.authSet || c.noRedir || c.maxRedirSet || len(c.hooks) > 0
+		c.raw || c.authSet || c.noRedir || c.maxRedirSet || c.proxySet || len(c.hooks) > 0
 }
 
 // context adds the per-request settings the middlewares read.
@@ -181,6 +181,9 @@ func (c *requestConfig) context(ctx context.Context) context.Context {
 	}
 	if c.noRedir {
 		ctx = middleware.WithoutRedirects(ctx)
+	}
+	if c.proxySet {
+		ctx = middleware.WithProxy(ctx, c.proxy)
 	}
 	for _, set := range c.hooks {
 		ctx = set(ctx)

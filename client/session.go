@@ -45,6 +45,15 @@ type Session struct {
 	// Timeout bounds each call, reading the body included; 0 means none.
 	// The Timeout option overrides it per request.
 	Timeout time.Duration
+	// Proxies maps keys to proxy URLs like Requests' proxies dict: "http",
+	// "https", "all", "http://host", "all://host", "https://host:port"; the
+	// most specific key wins, and an empty value sends matching URLs direct.
+	// client.Proxy overrides it per request. See docs/proxies.md.
+	Proxies map[string]string
+	// TrustEnv sends URLs that no Proxies key matches through the proxies of
+	// the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), read
+	// when the session is created. NewSession sets it.
+	TrustEnv bool
 	// Hooks run on every request of the session, before per-request hooks
 	// (client.HookRequest and friends). Register them before sharing the
 	// session.
@@ -56,7 +65,8 @@ type Session struct {
 
 	logger  *zap.Logger
 	base    http.RoundTripper
-	baseErr error // why the default base transport could not be built
+	baseErr error                 // why the default base transport could not be built
+	proxy   middleware.Middleware // shared by every mount, reading Proxies and TrustEnv
 
 	mu        sync.Mutex // serialises Mount, Use and MarkSensitive
 	router    *transport.Router
@@ -133,14 +143,18 @@ func NewSession(opts ...SessionOption) *Session {
 		Params:       url.Values{},
 		MaxBodySize:  DefaultMaxBodySize,
 		MaxRedirects: middleware.DefaultMaxRedirects,
+		TrustEnv:     true,
 		Timeout:      sc.timeout,
 		logger:       sc.logger,
 		base:         sc.base,
 		router:       transport.NewRouter(),
 	}
 	if s.base == nil {
-		s.base, s.baseErr = transport.New(transport.Logger(s.logger))
+		// The proxy middleware is the one place proxies are chosen: the base
+		// transport dials what it put in the request's context.
+		s.base, s.baseErr = transport.New(transport.Logger(s.logger), transport.Proxy(transport.ContextProxy(nil)))
 	}
+	s.proxy, _ = middleware.ProxyFrom(s.proxyOptions) // an empty map cannot be wrong
 	if s.baseErr == nil {
 		for _, prefix := range []string{"http://", "https://"} {
 			_ = s.router.Mount(prefix, s.mountStack(s.base)) // constant prefixes: cannot fail
@@ -198,10 +212,15 @@ func (s *Session) sensitiveHeaders() []string {
 func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
 	return middleware.Chain(rt,
 		auth.MiddlewareFrom(s.currentAuth),
+		s.proxy,
 		middleware.Decompress(),
 		hooks.HopMiddleware(&s.Hooks),
 		middleware.LogFrom(s.logOptions),
 	)
+}
+
+func (s *Session) proxyOptions() middleware.ProxyOptions {
+	return middleware.ProxyOptions{Proxies: s.Proxies, TrustEnv: s.TrustEnv}
 }
 
 func (s *Session) logOptions() middleware.LogOptions {

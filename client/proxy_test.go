@@ -1,0 +1,95 @@
+package client_test
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/relayhttp/relay/client"
+	"github.com/relayhttp/relay/internal/httpbintest"
+	"github.com/relayhttp/relay/internal/proxytest"
+	"github.com/relayhttp/relay/transport"
+)
+
+func TestSessionProxies(t *testing.T) {
+	srv := httpbin(t)
+	corp := proxytest.New(t, proxytest.Options{User: "u", Password: "p"})
+	other := proxytest.New(t, proxytest.Options{Name: "other"})
+	s := newSession(t)
+	s.TrustEnv = false
+	s.Proxies = map[string]string{"http": "http://u:p@" + corp.URL.Host}
+
+	e := echo(t, mustDo(t, s, "GET", srv.URL+"/headers"))
+	if got := e.Headers.Get("Via"); !strings.Contains(got, "proxytest") {
+		t.Errorf("Via = %q: the request did not go through the session's proxy", got)
+	}
+	if _, ok := e.Headers["Proxy-Authorization"]; ok {
+		t.Error("the origin received Proxy-Authorization")
+	}
+	if diff := cmp.Diff([]string{proxytest.BasicAuth("u", "p")}, corp.ProxyAuthorizations()); diff != "" {
+		t.Errorf("what the proxy received (-want +got):\n%s", diff)
+	}
+
+	mustDo(t, s, "GET", srv.URL+"/get", client.Proxy(other.URL.String()))
+	mustDo(t, s, "GET", srv.URL+"/get", client.Proxy(""))
+	if corp.Requests() != 1 || other.Requests() != 1 {
+		t.Errorf("requests: session proxy %d, per-request proxy %d; want 1 and 1", corp.Requests(), other.Requests())
+	}
+
+	if _, err := s.Get(context.Background(), srv.URL, client.Proxy("ftp://nope")); err == nil {
+		t.Error("a proxy URL with a bad scheme was accepted")
+	}
+}
+
+func TestProxyAuthRequired(t *testing.T) {
+	srv := httpbin(t)
+	p := proxytest.New(t, proxytest.Options{User: "u", Password: "right"})
+	s := newSession(t)
+	_, err := s.Get(context.Background(), srv.URL+"/get", client.Proxy("http://u:wrong-secret@"+p.URL.Host))
+	if !errors.Is(err, client.ErrProxyAuthRequired) {
+		t.Fatalf("err = %v, want ErrProxyAuthRequired", err)
+	}
+	if strings.Contains(err.Error(), "wrong-secret") || !strings.Contains(err.Error(), p.URL.Host) {
+		t.Errorf("the error should name the proxy without its password: %v", err)
+	}
+}
+
+func TestHTTPSThroughConnect(t *testing.T) {
+	origin := httpbintest.NewTLS()
+	t.Cleanup(origin.Close)
+	p := proxytest.New(t, proxytest.Options{User: "u", Password: "p"})
+	roots := x509.NewCertPool()
+	roots.AddCert(origin.Certificate())
+	base, err := transport.New(transport.IgnoreEnvironment(), transport.TLSConfig(tlsConfig(roots)),
+		transport.Proxy(transport.ContextProxy(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSession(t, client.WithTransport(base))
+	s.Proxies = map[string]string{"https": "http://u:p@" + p.URL.Host}
+	e := echo(t, mustDo(t, s, "GET", origin.URL+"/headers"))
+	if _, ok := e.Headers["Proxy-Authorization"]; ok {
+		t.Error("Proxy-Authorization reached the origin inside the tunnel")
+	}
+	if p.Connects() != 1 || p.Requests() != 0 {
+		t.Errorf("proxy saw %d CONNECTs and %d plain requests; want 1 and 0", p.Connects(), p.Requests())
+	}
+	if diff := cmp.Diff([]string{proxytest.BasicAuth("u", "p")}, p.ProxyAuthorizations()); diff != "" {
+		t.Errorf("credentials in the CONNECT (-want +got):\n%s", diff)
+	}
+}
+
+func TestThroughTinyproxy(t *testing.T) {
+	srv := httpbin(t)
+	tp := proxytest.Tinyproxy(t, proxytest.TinyproxyOptions{})
+	s := newSession(t)
+	s.Proxies = map[string]string{"all": tp.String()}
+	e := echo(t, mustDo(t, s, "GET", srv.URL+"/headers"))
+	if via := e.Headers.Get("Via"); !strings.Contains(strings.ToLower(via), "tinyproxy") {
+		t.Errorf("Via = %q, want tinyproxy's", via)
+	}
+}
