@@ -84,25 +84,30 @@ type digestSpace struct {
 
 type digestAlgorithm struct {
 	name string
-	rank int
+	rank int // also selects the hash in sum
 	new  func() hash.Hash
-	sum  func(dst, data []byte) []byte // appends the hex digest of data
 }
 
 var (
-	digestMD5 = &digestAlgorithm{"MD5", 1, md5.New, func(dst, b []byte) []byte {
-		s := md5.Sum(b)
-		return hex.AppendEncode(dst, s[:])
-	}}
-	digestSHA256 = &digestAlgorithm{"SHA-256", 2, sha256.New, func(dst, b []byte) []byte {
-		s := sha256.Sum256(b)
-		return hex.AppendEncode(dst, s[:])
-	}}
-	digestSHA512256 = &digestAlgorithm{"SHA-512-256", 3, sha512.New512_256, func(dst, b []byte) []byte {
-		s := sha512.Sum512_256(b)
-		return hex.AppendEncode(dst, s[:])
-	}}
+	digestMD5       = &digestAlgorithm{"MD5", 1, md5.New}
+	digestSHA256    = &digestAlgorithm{"SHA-256", 2, sha256.New}
+	digestSHA512256 = &digestAlgorithm{"SHA-512-256", 3, sha512.New512_256}
 )
+
+// sum appends the hex digest of data to dst. It calls the hash functions
+// directly so that the buffers of answer stay on the stack.
+func (a *digestAlgorithm) sum(dst, data []byte) []byte {
+	switch a.rank {
+	case 2:
+		s := sha256.Sum256(data)
+		return hex.AppendEncode(dst, s[:])
+	case 3:
+		s := sha512.Sum512_256(data)
+		return hex.AppendEncode(dst, s[:])
+	}
+	s := md5.Sum(data)
+	return hex.AppendEncode(dst, s[:])
+}
 
 // digestAlgorithmOf maps an algorithm parameter to its hash and whether it is
 // a -sess variant. An absent parameter means MD5.
@@ -149,7 +154,7 @@ func (d *digest) Authorize(req *http.Request) error {
 	sp.nc++
 	snapshot := *sp
 	d.mu.Unlock()
-	return d.answer(req, &snapshot)
+	return d.answer(req, snapshot)
 }
 
 // find returns the space of origin o that covers path: the one with the
@@ -184,7 +189,7 @@ func matchLen(paths []string, path string) int {
 
 // answer sets req's Authorization header for the space sp, whose nonce count
 // has already been increased.
-func (d *digest) answer(req *http.Request, sp *digestSpace) error {
+func (d *digest) answer(req *http.Request, sp digestSpace) error {
 	alg := sp.alg
 	method := req.Method
 	if method == "" {
@@ -229,7 +234,8 @@ func (d *digest) answer(req *http.Request, sp *digestSpace) error {
 	buf = alg.sum(buf, buf[start:])
 	response := buf[mark:]
 
-	h := make([]byte, 0, 256+len(sp.username)+len(sp.realm)+len(sp.nonce)+len(uri)+len(sp.opaque))
+	var hb [512]byte // on the stack; append moves a longer header to the heap
+	h := hb[:0]
 	h = append(h, "Digest "...)
 	h = append(h, sp.username...)
 	h = append(h, ", realm="...)
