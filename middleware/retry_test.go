@@ -140,7 +140,7 @@ func TestRetry(t *testing.T) {
 		{name: "500 not retried by default", method: "GET", fail: 1, answer: status(500), opts: base,
 			attempts: []int{1}, status: 500, result: "try later"},
 		{name: "Statuses replaces the default", method: "GET", fail: 1, answer: status(500),
-			opts: with(func(o *RetryOptions) { o.Statuses = []int{500} }),
+			opts:     with(func(o *RetryOptions) { o.Statuses = []int{500} }),
 			attempts: []int{1, 2}, sleeps: []time.Duration{100e6}, status: 200, result: "ok:"},
 		{name: "empty Statuses retries no status", method: "GET", fail: 1, answer: status(503),
 			opts: with(func(o *RetryOptions) { o.Statuses = []int{} }), attempts: []int{1}, status: 503},
