@@ -40,9 +40,9 @@ type MiddlewareOptions struct {
 	// Netrc returns the netrc file consulted when a request has no
 	// authenticator at all: none in its context (NewContext), none from Auth,
 	// none from its URL (NewURLContext). NetrcSource builds one that reads
-	// the file once. An error it returns fails the request (a netrc file
-	// that cannot be parsed may hide the credentials meant for this host);
-	// nil means no netrc.
+	// the file once. An error it returns fails the request, returned
+	// unchanged (a netrc file that cannot be parsed may hide the credentials
+	// meant for this host); nil means no netrc.
 	//
 	// Unlike the other credentials, a netrc entry belongs to a host, not to
 	// the chain's first origin: it is looked up again on every hop by that
@@ -103,7 +103,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	f, err := t.netrc()
 	if err != nil {
 		middleware.CloseRequestBody(req)
-		return nil, fmt.Errorf("auth: %w", err)
+		return nil, err // Netrc and NetrcSource errors already say "auth: netrc …"
 	}
 	if e := f.forHop(req); e != nil {
 		return t.authorize(req, e.basic)
