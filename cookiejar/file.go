@@ -300,6 +300,8 @@ func (j *Jar) merge(entries []entry, format Format, now time.Time) {
 	})
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	var keys []string
+	seen := make(map[string]bool)
 	for i := range entries {
 		e := entries[i]
 		if !j.loadable(&e, now) {
@@ -311,8 +313,12 @@ func (j *Jar) merge(entries []entry, format Format, now time.Time) {
 			continue
 		}
 		j.insert(key, &e, false)
-		j.enforceLimits(key, now)
+		if !seen[key] {
+			seen[key] = true
+			keys = append(keys, key)
+		}
 	}
+	j.enforceLimits(keys, now)
 }
 
 // loadable applies to a loaded entry the checks SetCookies applies to a

@@ -225,13 +225,8 @@ func lineOf(data []byte, off int64) int {
 
 // firstNonSpace skips the separators the decoder's offset may point before.
 func firstNonSpace(data []byte, off int64) int64 {
-	for off < int64(len(data)) {
-		switch data[off] {
-		case ' ', '\t', '\r', '\n', ',', ':':
-			off++
-			continue
-		}
-		break
+	for off < int64(len(data)) && bytes.IndexByte([]byte(" \t\r\n,:"), data[off]) >= 0 {
+		off++
 	}
 	return off
 }

@@ -33,7 +33,7 @@ func parseNetscape(data []byte) ([]entry, error) {
 		} else {
 			line, data = data, nil
 		}
-		line = bytes.TrimSuffix(line, []byte("\r"))
+		line = bytes.TrimRight(line, "\r")
 		line = bytes.TrimLeft(line, " \t")
 		if len(line) == 0 {
 			continue
@@ -56,8 +56,11 @@ func parseNetscape(data []byte) ([]entry, error) {
 		domain, sub, path, secure, expires, name, value := fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6]
 
 		domain = strings.TrimPrefix(domain, ".")
-		if domain == "" {
+		if domain == "" || domain[0] == '.' {
 			return nil, &CorruptError{Line: lineNo, Reason: "empty domain"}
+		}
+		if !hostChars(domain) {
+			return nil, &CorruptError{Line: lineNo, Reason: "domain is not a host name or an IP address"}
 		}
 		e.Domain = strings.ToLower(domain)
 		var ok bool
@@ -146,4 +149,17 @@ func encodeNetscape(entries []entry) []byte {
 		b.WriteByte('\n')
 	}
 	return b.Bytes()
+}
+
+// hostChars reports whether every byte of s may appear in an ASCII host name
+// or IP address: letters, digits, '-', '.', '_', and ':', '[', ']', '%' for
+// IPv6.
+func hostChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || strings.IndexByte("-._:[]%", b) >= 0) {
+			return false
+		}
+	}
+	return true
 }
