@@ -35,6 +35,10 @@ type requestConfig struct {
 	maxRedir    int
 	maxRedirSet bool
 	proxy       *url.URL
+	timeouts    Timeouts
+	timeoutsSet bool
+	retry       *RetryOptions
+	retrySet    bool
 	proxySet    bool
 	hooks       []func(context.Context) context.Context // context setters of per-request hooks
 	raw         bool

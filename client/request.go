@@ -149,6 +149,15 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 		closeSpec(cfg.body)
 		return nil, fmt.Errorf("client: %w", redactParseError(err, rawURL))
 	}
+	if req.URL.User != nil {
+		// https://user:pass@host/: Basic auth for that origin; the userinfo
+		// never reaches the request line, a log or an error.
+		a, clean := auth.FromURL(req.URL)
+		req.URL = clean
+		if a != nil {
+			req = req.WithContext(auth.NewURLContext(req.Context(), a))
+		}
+	}
 	if err := cfg.shape(req); err != nil {
 		closeSpec(cfg.body)
 		return nil, err
@@ -165,7 +174,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 // only how its response is read.
 func (c *requestConfig) shapesRequest() bool {
 	return c.header != nil || c.params != nil || c.body != nil || len(c.without) > 0 ||
-		c.raw || c.authSet || c.noRedir || c.maxRedirSet || c.proxySet || len(c.hooks) > 0
+		c.raw || c.authSet || c.noRedir || c.maxRedirSet || c.proxySet || c.timeoutsSet || c.retrySet || len(c.hooks) > 0
 }
 
 // context adds the per-request settings the middlewares read.
@@ -184,6 +193,12 @@ func (c *requestConfig) context(ctx context.Context) context.Context {
 	}
 	if c.proxySet {
 		ctx = middleware.WithProxy(ctx, c.proxy)
+	}
+	if c.timeoutsSet {
+		ctx = middleware.WithTimeouts(ctx, c.timeouts)
+	}
+	if c.retrySet {
+		ctx = middleware.WithRetry(ctx, *c.retry)
 	}
 	for _, set := range c.hooks {
 		ctx = set(ctx)

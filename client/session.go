@@ -50,9 +50,11 @@ type Session struct {
 	// most specific key wins, and an empty value sends matching URLs direct.
 	// client.Proxy overrides it per request. See docs/proxies.md.
 	Proxies map[string]string
-	// TrustEnv sends URLs that no Proxies key matches through the proxies of
-	// the environment (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY), read
-	// when the session is created. NewSession sets it.
+	// TrustEnv lets the environment in, as Requests' trust_env: URLs that no
+	// Proxies key matches go through the proxies of HTTP_PROXY, HTTPS_PROXY,
+	// ALL_PROXY and NO_PROXY (read when the session is created), and requests
+	// without other credentials use the netrc file (NETRC, else ~/.netrc).
+	// NewSession sets it.
 	TrustEnv bool
 	// Hooks run on every request of the session, before per-request hooks
 	// (client.HookRequest and friends). Register them before sharing the
@@ -63,10 +65,13 @@ type Session struct {
 	// (NoRedirects returns the 3xx itself instead).
 	MaxRedirects int
 
-	logger  *zap.Logger
-	base    http.RoundTripper
-	baseErr error                 // why the default base transport could not be built
-	proxy   middleware.Middleware // shared by every mount, reading Proxies and TrustEnv
+	logger   *zap.Logger
+	base     http.RoundTripper
+	baseErr  error                           // why the default base transport could not be built
+	proxy    middleware.Middleware           // shared by every mount, reading Proxies and TrustEnv
+	netrc    func() (*auth.NetrcFile, error) // NETRC or ~/.netrc, read once on first use
+	timeouts Timeouts                        // WithTimeouts
+	retry    *RetryOptions                   // WithRetry; nil: off
 
 	mu        sync.Mutex // serialises Mount, Use and MarkSensitive
 	router    *transport.Router
@@ -87,9 +92,11 @@ type sessionOptionFunc func(*sessionConfig)
 func (f sessionOptionFunc) applySession(c *sessionConfig) { f(c) }
 
 type sessionConfig struct {
-	base    http.RoundTripper
-	timeout time.Duration
-	logger  *zap.Logger
+	base     http.RoundTripper
+	timeout  time.Duration
+	logger   *zap.Logger
+	timeouts Timeouts
+	retry    *RetryOptions
 }
 
 // WithHTTPClient builds the session over an existing client: its Transport
@@ -146,6 +153,8 @@ func NewSession(opts ...SessionOption) *Session {
 		TrustEnv:     true,
 		Timeout:      sc.timeout,
 		logger:       sc.logger,
+		timeouts:     sc.timeouts,
+		retry:        sc.retry,
 		base:         sc.base,
 		router:       transport.NewRouter(),
 	}
@@ -155,6 +164,7 @@ func NewSession(opts ...SessionOption) *Session {
 		s.base, s.baseErr = transport.New(transport.Logger(s.logger), transport.Proxy(transport.ContextProxy(nil)))
 	}
 	s.proxy, _ = middleware.ProxyFrom(s.proxyOptions) // an empty map cannot be wrong
+	s.netrc = auth.NetrcSource("", s.logger)
 	if s.baseErr == nil {
 		for _, prefix := range []string{"http://", "https://"} {
 			_ = s.router.Mount(prefix, s.mountStack(s.base)) // constant prefixes: cannot fail
@@ -211,9 +221,11 @@ func (s *Session) sensitiveHeaders() []string {
 // runs per redirect hop; hooks and logging run per attempt.
 func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
 	return middleware.Chain(rt,
-		auth.MiddlewareFrom(s.currentAuth),
+		auth.MiddlewareWithOptions(auth.MiddlewareOptions{Auth: s.currentAuth, Netrc: s.currentNetrc}),
 		s.proxy,
 		middleware.Decompress(),
+		middleware.RetryFrom(func() *RetryOptions { return s.retry }),
+		middleware.TimeoutFrom(func() Timeouts { return s.timeouts }),
 		hooks.HopMiddleware(&s.Hooks),
 		middleware.LogFrom(s.logOptions),
 	)
@@ -238,6 +250,14 @@ func (s *Session) rebuild() {
 }
 
 func (s *Session) currentAuth() auth.Authenticator { return s.Auth }
+
+// currentNetrc gives the netrc file when the session trusts its environment.
+func (s *Session) currentNetrc() (*auth.NetrcFile, error) {
+	if !s.TrustEnv {
+		return nil, nil
+	}
+	return s.netrc()
+}
 
 func (s *Session) redirectOptions() middleware.RedirectOptions {
 	max := s.MaxRedirects

@@ -174,6 +174,7 @@ func location(resp *http.Response, base *url.URL) (*url.URL, error) {
 	if target.Host == "" {
 		return nil, errors.New("middleware: redirect to a URL without a host")
 	}
+	target.User = nil // credentials in a Location are never used nor shown
 	if target.Fragment == "" && target.RawFragment == "" {
 		target.Fragment, target.RawFragment = base.Fragment, base.RawFragment
 	}
