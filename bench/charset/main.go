@@ -1,17 +1,11 @@
-//go:build charsetbench
-
 // Command charset measures relay's charset guess on the corpus of
 // charset/testdata/corpus, the same corpus and the same notion of a correct
 // answer as charset_normalizer_bench.py: a guess is correct when it decodes
 // the sample to the same text as the true encoding (the sample's folder).
 //
-// The bench module's go.mod does not yet require golang.org/x/text, which
-// relay's charset package imports; until it does, the program builds against
-// bench.mod, a copy of it with that requirement, and behind a build tag so
-// that "go build ./..." in the bench module is unaffected. From the bench
-// module:
+// From the bench module:
 //
-//	go run -tags charsetbench -modfile=charset/bench.mod ./charset [-v] [-n rounds] [corpus dir]
+//	go run ./charset [-v] [-n rounds] [corpus dir]
 //	python3 charset/charset_normalizer_bench.py
 package main
 
