@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"net/http"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -91,5 +94,51 @@ func TestThroughTinyproxy(t *testing.T) {
 	e := echo(t, mustDo(t, s, "GET", srv.URL+"/headers"))
 	if via := e.Headers.Get("Via"); !strings.Contains(strings.ToLower(via), "tinyproxy") {
 		t.Errorf("Via = %q, want tinyproxy's", via)
+	}
+}
+
+func TestConcurrentSessionWithSeveralProxies(t *testing.T) {
+	srv := httpbin(t)
+	a := proxytest.New(t, proxytest.Options{Name: "a"})
+	b := proxytest.New(t, proxytest.Options{Name: "b", User: "u", Password: "p"})
+	s := newSession(t, client.WithRetry(client.RetryOptions{}))
+	s.TrustEnv = false
+	s.Proxies = map[string]string{"http": a.URL.String()}
+	var wg sync.WaitGroup
+	errs := make(chan error, 48)
+	for i := range 48 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var opts []client.Option
+			want := "a"
+			switch i % 3 {
+			case 1:
+				opts, want = append(opts, client.Proxy("http://u:p@"+b.URL.Host)), "b"
+			case 2:
+				opts, want = append(opts, client.Proxy("")), ""
+			}
+			r, err := s.Get(context.Background(), srv.URL+"/headers", opts...)
+			if err != nil {
+				errs <- err
+				return
+			}
+			var e struct{ Headers http.Header }
+			if err := r.JSON(&e); err != nil {
+				errs <- err
+				return
+			}
+			if via := e.Headers.Get("Via"); (want == "") != (via == "") || !strings.HasSuffix(via, want) {
+				errs <- fmt.Errorf("request %d: Via %q, want proxy %q", i, via, want)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if a.Requests() != 16 || b.Requests() != 16 {
+		t.Errorf("proxy a saw %d requests, b %d; want 16 each", a.Requests(), b.Requests())
 	}
 }
