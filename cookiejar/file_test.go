@@ -328,6 +328,7 @@ func TestCorruptFile(t *testing.T) {
 		{"JSON type", "{\n\"format\": \"relay-cookiejar\",\n\"version\": 1,\n\"cookies\": [\n{\"name\": \"a\", \"domain\": \"h.test\"},\n{\"name\": 5}\n]}", 6},
 		{"JSON cookie", "{\"format\": \"relay-cookiejar\", \"version\": 1, \"cookies\": [\n{\"name\": \"a\", \"domain\": \"h.test\"},\n\n  {\"name\": \"b\", \"domain\": \"\"}]}", 4},
 		{"JSON sameSite", "{\"format\": \"relay-cookiejar\", \"version\": 1, \"cookies\": [\n{\"name\": \"a\", \"domain\": \"h.test\", \"sameSite\": \"Sometimes\"}]}", 2},
+		{"JSON field", "{\n\"format\": \"relay-cookiejar\",\n\"version\": 1,\n\"cookies\": [\n{\n\"name\": \"a\",\n\"domain\": \"h.test\",\n\"secure\": \"no\"\n}\n]}", 8},
 		{"JSON foreign", `{"cookies": []}`, 1},
 		{"JSON version", `{"format": "relay-cookiejar", "version": 2, "cookies": []}`, 1},
 		{"JSON trailing", "{\"format\": \"relay-cookiejar\", \"version\": 1, \"cookies\": []}\n{}", 2},

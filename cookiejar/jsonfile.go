@@ -87,8 +87,9 @@ func encodeJSON(entries []entry) ([]byte, error) {
 // in len(data).
 func parseJSON(data []byte) ([]entry, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
-	// base is where the value being decoded starts: the offset of a type
-	// error is relative to it, that of a syntax error is not.
+	// base is the decoder's offset before the value being decoded: the
+	// offset of a type error counts from there (to the end of the bad
+	// value), that of a syntax error from the start of data.
 	var base int64
 	fail := func(reason string, err error) error {
 		off := dec.InputOffset()
@@ -98,7 +99,7 @@ func parseJSON(data []byte) ([]entry, error) {
 		case errors.As(err, &se):
 			off = se.Offset
 		case errors.As(err, &te):
-			off = base + te.Offset
+			off = base + te.Offset - 1
 		}
 		if err != nil {
 			reason += ": " + err.Error()
@@ -122,12 +123,12 @@ func parseJSON(data []byte) ([]entry, error) {
 		key, _ := tok.(string)
 		switch key {
 		case "format":
-			base = firstNonSpace(data, dec.InputOffset())
+			base = dec.InputOffset()
 			if err := dec.Decode(&format); err != nil {
 				return nil, fail("bad format", err)
 			}
 		case "version":
-			base = firstNonSpace(data, dec.InputOffset())
+			base = dec.InputOffset()
 			if err := dec.Decode(&version); err != nil {
 				return nil, fail("bad version", err)
 			}
@@ -140,8 +141,8 @@ func parseJSON(data []byte) ([]entry, error) {
 				return nil, fail(`"cookies" is not an array`, err)
 			}
 			for dec.More() {
-				start := firstNonSpace(data, dec.InputOffset())
-				base = start
+				base = dec.InputOffset()
+				start := firstNonSpace(data, base)
 				var c jsonCookie
 				if err := dec.Decode(&c); err != nil {
 					return nil, fail("bad cookie", err)
