@@ -35,6 +35,7 @@ type requestConfig struct {
 	maxRedir    int
 	maxRedirSet bool
 	proxy       *url.URL
+	cookies     []*http.Cookie
 	timeouts    Timeouts
 	timeoutsSet bool
 	retry       *RetryOptions
@@ -177,4 +178,11 @@ func Proxy(rawURL string) Option {
 		}
 		c.proxy = u
 	})
+}
+
+// Cookie sends cookies with this request (and its same-origin redirect
+// hops) without storing them in the session's jar. A cookie of the same name
+// from the jar is not sent alongside.
+func Cookie(cookies ...*http.Cookie) Option {
+	return optionFunc(func(c *requestConfig) { c.cookies = append(c.cookies, cookies...) })
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/relayhttp/relay/auth"
+	"github.com/relayhttp/relay/cookiejar"
 	"github.com/relayhttp/relay/middleware"
 )
 
@@ -174,7 +175,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 // only how its response is read.
 func (c *requestConfig) shapesRequest() bool {
 	return c.header != nil || c.params != nil || c.body != nil || len(c.without) > 0 ||
-		c.raw || c.authSet || c.noRedir || c.maxRedirSet || c.proxySet || c.timeoutsSet || c.retrySet || len(c.hooks) > 0
+		c.raw || c.authSet || c.noRedir || c.maxRedirSet || c.proxySet || len(c.cookies) > 0 || c.timeoutsSet || c.retrySet || len(c.hooks) > 0
 }
 
 // context adds the per-request settings the middlewares read.
@@ -193,6 +194,9 @@ func (c *requestConfig) context(ctx context.Context) context.Context {
 	}
 	if c.proxySet {
 		ctx = middleware.WithProxy(ctx, c.proxy)
+	}
+	if len(c.cookies) > 0 {
+		ctx = cookiejar.WithCookies(ctx, c.cookies...)
 	}
 	if c.timeoutsSet {
 		ctx = middleware.WithTimeouts(ctx, c.timeouts)

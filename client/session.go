@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/relayhttp/relay/auth"
+	"github.com/relayhttp/relay/cookiejar"
 	"github.com/relayhttp/relay/hooks"
 	"github.com/relayhttp/relay/middleware"
 	"github.com/relayhttp/relay/transport"
@@ -36,6 +37,12 @@ type Session struct {
 	// Params are added to every request's query, unless the request's URL
 	// already has the key.
 	Params url.Values
+	// Jar stores the cookies responses set and sends them back, per redirect
+	// hop. NewSession gives every session a *cookiejar.Jar of its own (RFC
+	// 6265, public-suffix rules, listable, savable); any http.CookieJar
+	// works, and nil turns cookies off. client.Cookie adds cookies to one
+	// request without storing them.
+	Jar http.CookieJar
 	// Auth authenticates every request, on the origin where its redirect
 	// chain starts only. WithAuth overrides it per request.
 	Auth auth.Authenticator
@@ -92,6 +99,7 @@ type sessionOptionFunc func(*sessionConfig)
 func (f sessionOptionFunc) applySession(c *sessionConfig) { f(c) }
 
 type sessionConfig struct {
+	jar      http.CookieJar
 	base     http.RoundTripper
 	timeout  time.Duration
 	logger   *zap.Logger
@@ -100,8 +108,9 @@ type sessionConfig struct {
 }
 
 // WithHTTPClient builds the session over an existing client: its Transport
-// (http.DefaultTransport when nil) becomes the base transport and its
-// Timeout the session's. c is never modified.
+// (http.DefaultTransport when nil) becomes the base transport, its Timeout
+// the session's, and its Jar, when it has one, the session's. c is never
+// modified.
 func WithHTTPClient(c *http.Client) SessionOption {
 	return sessionOptionFunc(func(sc *sessionConfig) {
 		sc.base = c.Transport
@@ -109,6 +118,7 @@ func WithHTTPClient(c *http.Client) SessionOption {
 			sc.base = http.DefaultTransport
 		}
 		sc.timeout = c.Timeout
+		sc.jar = c.Jar
 	})
 }
 
@@ -148,6 +158,7 @@ func NewSession(opts ...SessionOption) *Session {
 			"Accept-Encoding": {middleware.AcceptEncoding},
 		},
 		Params:       url.Values{},
+		Jar:          sc.jar,
 		MaxBodySize:  DefaultMaxBodySize,
 		MaxRedirects: middleware.DefaultMaxRedirects,
 		TrustEnv:     true,
@@ -157,6 +168,9 @@ func NewSession(opts ...SessionOption) *Session {
 		retry:        sc.retry,
 		base:         sc.base,
 		router:       transport.NewRouter(),
+	}
+	if s.Jar == nil {
+		s.Jar, _ = cookiejar.New(nil) // nil options cannot fail
 	}
 	if s.base == nil {
 		// The proxy middleware is the one place proxies are chosen: the base
@@ -221,6 +235,7 @@ func (s *Session) sensitiveHeaders() []string {
 // runs per redirect hop; hooks and logging run per attempt.
 func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
 	return middleware.Chain(rt,
+		cookiejar.MiddlewareFrom(s.currentJar),
 		auth.MiddlewareWithOptions(auth.MiddlewareOptions{Auth: s.currentAuth, Netrc: s.currentNetrc}),
 		s.proxy,
 		middleware.Decompress(),
@@ -250,6 +265,8 @@ func (s *Session) rebuild() {
 }
 
 func (s *Session) currentAuth() auth.Authenticator { return s.Auth }
+
+func (s *Session) currentJar() http.CookieJar { return s.Jar }
 
 // currentNetrc gives the netrc file when the session trusts its environment.
 func (s *Session) currentNetrc() (*auth.NetrcFile, error) {
