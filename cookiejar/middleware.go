@@ -137,26 +137,30 @@ func joinCookies(vs []string) string {
 
 // toAdd returns the cookies to add to req's Cookie header.
 func toAdd(req *http.Request, jar http.CookieJar) []*http.Cookie {
+	still := origin.StillOn(req)
+	var given, fromJar []*http.Cookie
+	if still {
+		given = CookiesFromContext(req.Context())
+	}
+	if jar != nil {
+		fromJar = jar.Cookies(req.URL)
+		if !still && len(fromJar) > 0 {
+			fromJar = withoutFirstHosts(fromJar, jar, req)
+		}
+	}
+	if len(given) == 0 && len(fromJar) == 0 {
+		return nil // the common case costs no parsing of the request's cookies
+	}
 	present := make(map[string]bool)
 	for _, c := range req.Cookies() {
 		present[c.Name] = true
 	}
 	var add []*http.Cookie
-	still := origin.StillOn(req)
-	if still {
-		for _, c := range CookiesFromContext(req.Context()) {
-			if !present[c.Name] {
-				add = append(add, c)
-				present[c.Name] = true
-			}
+	for _, c := range given {
+		if !present[c.Name] {
+			add = append(add, c)
+			present[c.Name] = true
 		}
-	}
-	if jar == nil {
-		return add
-	}
-	fromJar := jar.Cookies(req.URL)
-	if !still && len(fromJar) > 0 {
-		fromJar = withoutFirstHosts(fromJar, jar, req)
 	}
 	for _, c := range fromJar {
 		if !present[c.Name] {
