@@ -8,10 +8,12 @@
 // *http.Client. The order of the stack, outermost first:
 //
 //  1. defaults: session headers and params merged into the request once;
-//  2. the middlewares added with Session.Use, in the order added;
-//  3. redirects: each hop goes back through the router below;
-//  4. the prefix router (Session.Mount), which picks a mount per URL;
-//  5. per mount: auth → decompression → the mount's transport.
+//  2. hooks: the session's and the request's request, response and error hooks;
+//  3. the middlewares added with Session.Use, in the order added;
+//  4. redirects: each hop goes back through the router below;
+//  5. the prefix router (Session.Mount), which picks a mount per URL;
+//  6. per mount, per hop: cookies → auth → proxy selection → decompression →
+//     retry → phase timeouts → hop hooks → logging → the mount's transport.
 //
 // A Session is safe for concurrent use once configured: set its fields and
 // call Mount and Use before sharing it between goroutines.

@@ -162,3 +162,42 @@ func ExampleResponse_Err() {
 	fmt.Println(strings.Replace(err.Error(), srv.URL, "URL", 1))
 	// Output: client: GET URL/status/404: 404 Not Found
 }
+
+// Redirects are followed with a history, like Requests' r.history.
+func ExampleResponse_History() {
+	srv := httpbintest.New()
+	defer srv.Close()
+	s := client.NewSession()
+	defer s.CloseIdleConnections()
+
+	r, err := s.Get(context.Background(), srv.URL+"/redirect/3")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, hop := range r.History {
+		fmt.Println(hop.StatusCode, hop.Request.URL.Path)
+	}
+	fmt.Println(r.StatusCode, r.Request.URL.Path)
+	// Output:
+	// 302 /redirect/3
+	// 302 /relative-redirect/2
+	// 302 /relative-redirect/1
+	// 200 /get
+}
+
+// A session keeps the cookies servers set, as Requests' Session does.
+func ExampleSession_cookies() {
+	srv := httpbintest.New()
+	defer srv.Close()
+	s := client.NewSession()
+	defer s.CloseIdleConnections()
+	ctx := context.Background()
+
+	_, _ = s.Get(ctx, srv.URL+"/cookies/set?sessioncookie=123456789")
+	r, _ := s.Get(ctx, srv.URL+"/cookies")
+	var e struct{ Cookies map[string]string }
+	_ = r.JSON(&e)
+	fmt.Println(e.Cookies)
+	// Output: map[sessioncookie:123456789]
+}
