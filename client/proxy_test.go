@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -140,5 +141,42 @@ func TestConcurrentSessionWithSeveralProxies(t *testing.T) {
 	}
 	if a.Requests() != 16 || b.Requests() != 16 {
 		t.Errorf("proxy a saw %d requests, b %d; want 16 each", a.Requests(), b.Requests())
+	}
+}
+
+// TestEnvironmentProxies reads HTTP_PROXY and NO_PROXY when the session is
+// created. httpproxy never proxies loopback names, so the origin is a made-up
+// name that only the proxy resolves, to the httpbin listener.
+func TestEnvironmentProxies(t *testing.T) {
+	srv := httpbin(t)
+	var d net.Dialer
+	p := proxytest.New(t, proxytest.Options{Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, srv.Listener.Addr().String())
+	}})
+	for _, k := range []string{"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy", "REQUEST_METHOD"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("HTTP_PROXY", "http://u:p@"+p.URL.Host)
+	t.Setenv("NO_PROXY", "skip.example.com")
+	s := newSession(t, client.WithTransport(loopbackOnly(t)))
+	e := echo(t, mustDo(t, s, "GET", "http://api.example.com/headers"))
+	if e.Headers.Get("Host") != "api.example.com" && !strings.Contains(fmt.Sprint(e.Headers), "proxytest") {
+		t.Errorf("the request did not go through the environment's proxy: %v", e.Headers)
+	}
+	if _, ok := e.Headers["Proxy-Authorization"]; ok {
+		t.Error("the origin received the proxy's credentials")
+	}
+	if diff := cmp.Diff([]string{proxytest.BasicAuth("u", "p")}, p.ProxyAuthorizations()); diff != "" {
+		t.Errorf("credentials the proxy received (-want +got):\n%s", diff)
+	}
+	// NO_PROXY: sent direct, and the transport dials nothing but loopback.
+	if _, err := s.Get(context.Background(), "http://skip.example.com/get", client.NoRetry()); err == nil || p.Requests() != 1 {
+		t.Errorf("NO_PROXY host: err %v, proxy requests %d", err, p.Requests())
+	}
+	// TrustEnv = false: the environment is ignored.
+	s2 := newSession(t, client.WithTransport(loopbackOnly(t)))
+	s2.TrustEnv = false
+	if _, err := s2.Get(context.Background(), "http://api.example.com/get"); err == nil || p.Requests() != 1 {
+		t.Errorf("TrustEnv=false: err %v, proxy requests %d", err, p.Requests())
 	}
 }

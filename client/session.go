@@ -198,9 +198,10 @@ func (s *Session) Mount(prefix string, rt http.RoundTripper) error {
 	return s.router.Mount(prefix, s.mountStack(rt))
 }
 
-// Use adds middlewares to the session's stack, after the defaults and before
-// the router: they see each call once, with the session's headers merged.
-// Middlewares added earlier are outer.
+// Use adds middlewares to the session's stack, after the defaults and the
+// hooks and before redirects: they see each call once, with the session's
+// headers merged, and its final response. Middlewares added earlier are
+// outer.
 func (s *Session) Use(mws ...middleware.Middleware) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
