@@ -79,7 +79,10 @@ func (s *Session) Prepare(ctx context.Context, method, url string, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	return req.WithContext(context.WithValue(req.Context(), readKey{}, cfg.read())), nil
+	// The marker keeps the stack from merging the defaults again, also when
+	// the request is sent through Client.
+	ctx = middleware.WithDefaultsMerged(context.WithValue(req.Context(), readKey{}, cfg.read()))
+	return req.WithContext(ctx), nil
 }
 
 // Send sends a request built by Prepare, or any *http.Request (whose missing
@@ -144,7 +147,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 		closeSpec(cfg.body)
 		return nil, errors.New("client: nil Context")
 	}
-	ctx = middleware.WithDefaultsMerged(cfg.context(ctx))
+	ctx = cfg.context(ctx)
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
 	if err != nil {
 		closeSpec(cfg.body)
@@ -164,6 +167,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 		return nil, err
 	}
 	middleware.MergeDefaults(req, s.Headers, s.Params)
+	cfg.merged = true
 	if err := validate(req); err != nil {
 		middleware.CloseRequestBody(req)
 		return nil, err
@@ -266,7 +270,7 @@ func (s *Session) send(req *http.Request, cfg *requestConfig) (*Response, error)
 		req = req.WithContext(ctx)
 	}
 	start := time.Now()
-	resp, err := s.RoundTrip(req)
+	resp, err := s.roundTrip(req, cfg.merged)
 	elapsed := time.Since(start)
 	if err != nil {
 		if resp != nil && resp.Body != nil {

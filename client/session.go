@@ -87,7 +87,10 @@ type Session struct {
 	stack     atomic.Pointer[stackHolder] // the assembled stack; replaced by Use
 }
 
-type stackHolder struct{ rt http.RoundTripper }
+// stackHolder is the assembled stack, with and without the defaults
+// middleware: Do merges the defaults as it builds a request, and enters
+// below it.
+type stackHolder struct{ full, merged http.RoundTripper }
 
 // SessionOption configures a Session when it is created.
 type SessionOption interface {
@@ -258,11 +261,15 @@ func (s *Session) logOptions() middleware.LogOptions {
 // rebuild assembles the outer stack over the router. Callers hold s.mu, or
 // own s exclusively.
 func (s *Session) rebuild() {
-	mws := make([]middleware.Middleware, 0, 3+len(s.uses))
-	mws = append(mws, middleware.DefaultsFrom(s.currentDefaults), hooks.Middleware(&s.Hooks))
+	mws := make([]middleware.Middleware, 0, 2+len(s.uses))
+	mws = append(mws, hooks.Middleware(&s.Hooks))
 	mws = append(mws, s.uses...)
 	mws = append(mws, middleware.RedirectsFrom(s.redirectOptions))
-	s.stack.Store(&stackHolder{rt: middleware.Chain(s.router, mws...)})
+	merged := middleware.Chain(s.router, mws...)
+	s.stack.Store(&stackHolder{
+		full:   middleware.DefaultsFrom(s.currentDefaults)(merged),
+		merged: merged,
+	})
 }
 
 func (s *Session) currentAuth() auth.Authenticator { return s.Auth }
@@ -290,11 +297,21 @@ func (s *Session) currentDefaults() (http.Header, url.Values) { return s.Headers
 // RoundTrip sends req through the session's whole stack. It makes a Session
 // an http.RoundTripper; Client wraps it in an *http.Client.
 func (s *Session) RoundTrip(req *http.Request) (*http.Response, error) {
+	return s.roundTrip(req, false)
+}
+
+// roundTrip enters the stack below the defaults middleware when merged says
+// the request already has the session's defaults.
+func (s *Session) roundTrip(req *http.Request, merged bool) (*http.Response, error) {
 	if s.baseErr != nil {
 		middleware.CloseRequestBody(req)
 		return nil, s.baseErr
 	}
-	return s.stack.Load().rt.RoundTrip(req)
+	st := s.stack.Load()
+	if merged {
+		return st.merged.RoundTrip(req)
+	}
+	return st.full.RoundTrip(req)
 }
 
 // CloseIdleConnections closes the idle connections of every mounted
