@@ -106,8 +106,9 @@ func TLSConfig(cfg *tls.Config) Option {
 }
 
 // DialContext sets the function the transport opens TCP connections with, in
-// place of a [net.Dialer] with cleanhttp's 30-second timeout and keep-alive.
-// Tests use it to send requests for made-up host names to loopback
+// place of a [net.Dialer] with cleanhttp's keep-alive. The connect timeout
+// (30 seconds, or the request's middleware.Timeouts.Connect) still bounds it,
+// through the context it is given. Tests use it to send requests for made-up host names to loopback
 // listeners, for example every "a.test:443" to an httptest server's address;
 // TLS still verifies the certificate against the host name of the URL. A nil
 // dial means the default dialer.
