@@ -1,6 +1,7 @@
 package client_test
 
 import (
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -52,5 +53,18 @@ func TestNetrc(t *testing.T) {
 	s.TrustEnv = false
 	if r := mustDo(t, s, "GET", srv.URL+"/basic-auth/user/passwd"); r.StatusCode != 401 {
 		t.Errorf("TrustEnv=false must not read netrc: status %d", r.StatusCode)
+	}
+}
+
+func TestSendAppliesURLCredentials(t *testing.T) {
+	srv := httpbin(t)
+	s := newSession(t)
+	req, _ := http.NewRequest("GET", strings.Replace(srv.URL, "http://", "http://user:passwd@", 1)+"/basic-auth/user/passwd", nil)
+	r, err := s.Send(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.StatusCode != 200 || req.URL.User == nil {
+		t.Errorf("status %d; the caller's URL must keep its userinfo (%s)", r.StatusCode, req.URL.Redacted())
 	}
 }

@@ -110,11 +110,30 @@ func (s *Session) Send(req *http.Request, opts ...Option) (*Response, error) {
 			return nil, err
 		}
 	}
+	req = urlCredentials(req)
 	if err := validate(req); err != nil {
 		middleware.CloseRequestBody(req)
 		return nil, err
 	}
 	return s.send(req, &cfg)
+}
+
+// urlCredentials turns https://user:pass@host/ into Basic auth for that
+// origin (auth.FromURL), so that the userinfo never reaches the request line,
+// a Referer, a log or an error. A request without userinfo is returned as it
+// is; otherwise a shallow copy, so the caller's request is not modified.
+func urlCredentials(req *http.Request) *http.Request {
+	if req.URL.User == nil {
+		return req
+	}
+	a, clean := auth.FromURL(req.URL)
+	ctx := req.Context()
+	if a != nil {
+		ctx = auth.NewURLContext(ctx, a)
+	}
+	req = req.WithContext(ctx)
+	req.URL = clean
+	return req
 }
 
 // readKey carries a prepared request's response options to Send.
@@ -153,15 +172,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 		closeSpec(cfg.body)
 		return nil, fmt.Errorf("client: %w", redactParseError(err, rawURL))
 	}
-	if req.URL.User != nil {
-		// https://user:pass@host/: Basic auth for that origin; the userinfo
-		// never reaches the request line, a log or an error.
-		a, clean := auth.FromURL(req.URL)
-		req.URL = clean
-		if a != nil {
-			req = req.WithContext(auth.NewURLContext(req.Context(), a))
-		}
-	}
+	req = urlCredentials(req)
 	if err := cfg.shape(req); err != nil {
 		closeSpec(cfg.body)
 		return nil, err
