@@ -4,10 +4,10 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/url"
+	"strings"
 	"sync/atomic"
 
-	"github.com/relayhttp/relay/transport"
+	"github.com/relayhttp/relay/client"
 )
 
 // forwardProxy is a minimal HTTP forward proxy for plain-http URLs: it
@@ -17,6 +17,7 @@ import (
 type forwardProxy struct {
 	rt   *http.Transport // the proxy's own connections to the origin
 	seen atomic.Int64
+	auth atomic.Value // the last Proxy-Authorization received (string)
 }
 
 func newForwardProxy() *forwardProxy {
@@ -29,9 +30,11 @@ func (p *forwardProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.seen.Add(1)
+	p.auth.Store(r.Header.Get("Proxy-Authorization"))
 	out := r.Clone(r.Context())
 	out.RequestURI = ""
 	out.Header.Del("Proxy-Connection")
+	out.Header.Del("Proxy-Authorization") // meant for this proxy alone
 	resp, err := p.rt.RoundTrip(out)
 	if err != nil {
 		http.Error(w, "tour proxy: "+err.Error(), http.StatusBadGateway)
@@ -46,21 +49,14 @@ func (p *forwardProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.Copy(w, resp.Body)
 }
 
-// proxies: transport.Proxy picks a proxy per request, as http.Transport.Proxy
-// does; without it a transport from transport.New follows HTTP_PROXY and
-// friends (which never apply to loopback addresses).
+// proxies: a session's proxy map (Requests' proxies dict), a per-request
+// proxy, and proxy credentials that reach the proxy and never the origin.
 func proxies(ctx context.Context, e *env) error {
-	proxyURL, err := url.Parse(e.proxy.URL)
-	if err != nil {
-		return err
-	}
-	s, err := sessionOver(transport.Proxy(http.ProxyURL(proxyURL)))
-	if err != nil {
-		return err
-	}
+	s := client.NewSession()
 	defer s.CloseIdleConnections()
+	s.Proxies = map[string]string{"http": strings.Replace(e.proxy.URL, "http://", "http://tour:s3cret@", 1)}
 	before := e.forward.seen.Load()
-	r, err := s.Get(ctx, e.url("/get"))
+	r, err := s.Get(ctx, e.url("/headers"))
 	if err != nil {
 		return err
 	}
@@ -68,10 +64,23 @@ func proxies(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	e.say("transport.Proxy(http.ProxyURL(http://proxy)); GET http://httpbin/get → %s, Via: %s", r.Status, r.Header.Get("Via"))
-	e.say("the proxy forwarded %d request(s); httpbin saw the session's User-Agent %s", e.forward.seen.Load()-before, got.Headers.Get("User-Agent"))
-	return failed(
+	proxyAuth, _ := e.forward.auth.Load().(string)
+	e.say(`s.Proxies = {"http": "http://tour:***@proxy"}; GET http://httpbin/headers → %s, Via: %s`, r.Status, r.Header.Get("Via"))
+	e.say("the proxy received Proxy-Authorization: Basic … (%d bytes); httpbin received one: %t", len(proxyAuth), got.Headers.Get("Proxy-Authorization") != "")
+	if err := failed(
 		equal("Via", r.Header.Get("Via"), "1.1 tour-proxy"),
+		equal("requests through the proxy", e.forward.seen.Load()-before, 1),
+		expect(strings.HasPrefix(proxyAuth, "Basic "), "the proxy got no credentials"),
+		equal("Proxy-Authorization at the origin", got.Headers.Get("Proxy-Authorization"), ""),
+	); err != nil {
+		return err
+	}
+	if r, err = s.Get(ctx, e.url("/get"), client.Proxy("")); err != nil {
+		return err
+	}
+	e.say(`client.Proxy("") sends one request direct: Via %q`, r.Header.Get("Via"))
+	return failed(
+		equal("Via", r.Header.Get("Via"), ""),
 		equal("requests through the proxy", e.forward.seen.Load()-before, 1),
 	)
 }
