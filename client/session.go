@@ -1,6 +1,7 @@
 package client
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -238,7 +239,7 @@ func (s *Session) sensitiveHeaders() []string {
 // mountStack wraps a mounted transport in the per-mount middlewares. Each
 // runs per redirect hop; hooks and logging run per attempt.
 func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
-	return middleware.Chain(rt,
+	return middleware.Chain(&guarded{rt},
 		cookiejar.MiddlewareFrom(s.currentJar),
 		auth.MiddlewareWithOptions(auth.MiddlewareOptions{Auth: s.currentAuth, Netrc: s.currentNetrc}),
 		s.proxy,
@@ -333,3 +334,21 @@ func (s *Session) Client() *http.Client {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 }
+
+// guarded holds a mounted RoundTripper to the contract the middlewares above
+// it rely on, as net/http's Client does for its Transport: a nil response
+// with a nil error becomes an error, and a nil Body an empty one.
+type guarded struct{ rt http.RoundTripper }
+
+func (g *guarded) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := g.rt.RoundTrip(req)
+	if err == nil && resp == nil {
+		return nil, fmt.Errorf("client: %T returned a nil *http.Response with a nil error", g.rt)
+	}
+	if resp != nil && resp.Body == nil {
+		resp.Body = http.NoBody
+	}
+	return resp, err
+}
+
+func (g *guarded) CloseIdleConnections() { middleware.CloseIdleConnections(g.rt) }

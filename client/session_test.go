@@ -257,3 +257,23 @@ func TestConcurrentSession(t *testing.T) {
 		t.Errorf("concurrent request: %v", err)
 	}
 }
+
+func TestMisbehavingMounts(t *testing.T) {
+	s := newSession(t)
+	s.Mount("http://nil-response.test", middleware.RoundTripperFunc(func(*http.Request) (*http.Response, error) {
+		return nil, nil
+	}))
+	s.Mount("http://nil-body.test", middleware.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 204, Status: "204 No Content", Header: http.Header{}, Request: r}, nil
+	}))
+	if _, err := s.Get(context.Background(), "http://nil-response.test/"); err == nil {
+		t.Error("a nil response with a nil error must be an error")
+	}
+	r, err := s.Get(context.Background(), "http://nil-body.test/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := r.Bytes(); err != nil || len(b) != 0 {
+		t.Errorf("a response without Body: %q, %v", b, err)
+	}
+}
