@@ -55,7 +55,7 @@ func authSchemes(ctx context.Context, e *env) error {
 	if err := os.WriteFile(netrc, []byte(fmt.Sprintf("machine %s\n  login user\n  password passwd\n", u.Hostname())), 0o600); err != nil {
 		return err
 	}
-	restore := setenv("NETRC", netrc)
+	restore := setenvs(map[string]string{"NETRC": netrc})
 	defer restore()
 	withNetrc := client.NewSession() // reads the netrc file on first use
 	defer withNetrc.CloseIdleConnections()
@@ -64,17 +64,4 @@ func authSchemes(ctx context.Context, e *env) error {
 	}
 	e.say("NETRC=%s (machine <httpbin host> login user password …); GET /basic-auth/user/passwd → %s", netrc, r.Status)
 	return status(r, http.StatusOK)
-}
-
-// setenv sets an environment variable and returns what puts it back.
-func setenv(key, value string) func() {
-	old, had := os.LookupEnv(key)
-	os.Setenv(key, value)
-	return func() {
-		if had {
-			os.Setenv(key, old)
-		} else {
-			os.Unsetenv(key)
-		}
-	}
 }

@@ -102,7 +102,7 @@ func (e *env) Close() {
 		}
 	}
 	if e.forward != nil {
-		e.forward.rt.CloseIdleConnections()
+		e.forward.Close()
 	}
 	if e.dir != "" {
 		_ = os.RemoveAll(e.dir)
@@ -163,3 +163,32 @@ func expect(ok bool, format string, args ...any) error {
 // failed is errors.Join under a name that reads well in a step: the step
 // fails with every check that did not hold.
 func failed(checks ...error) error { return errors.Join(checks...) }
+
+// setenvs sets environment variables, unsetting those given "", and returns
+// what puts every one back as it was. Steps set the environment only for as
+// long as they need it.
+func setenvs(vars map[string]string) (restore func()) {
+	type saved struct {
+		value string
+		had   bool
+	}
+	old := map[string]saved{}
+	for k, v := range vars {
+		value, had := os.LookupEnv(k)
+		old[k] = saved{value, had}
+		if v == "" {
+			os.Unsetenv(k)
+		} else {
+			os.Setenv(k, v)
+		}
+	}
+	return func() {
+		for k, o := range old {
+			if o.had {
+				os.Setenv(k, o.value)
+			} else {
+				os.Unsetenv(k)
+			}
+		}
+	}
+}

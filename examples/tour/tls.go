@@ -27,6 +27,14 @@ func sessionOver(opts ...transport.Option) (*client.Session, error) {
 	return client.NewSession(client.WithTransport(rt)), nil
 }
 
+// sessionOverCA builds a session that trusts https://httpbin-tls and, like
+// NewSession's own transport, dials the proxy the session picks. (A
+// transport from transport.New without the Proxy option reads HTTP_PROXY &
+// co. itself and never sees Session.Proxies or client.Proxy.)
+func sessionOverCA(e *env) (*client.Session, error) {
+	return sessionOver(transport.CABundle(e.tlsCAFile), transport.Proxy(transport.ContextProxy(nil)))
+}
+
 // certVerification: certificates are verified by default; a CA bundle adds
 // trust in a private CA; turning verification off is explicit and logged.
 func certVerification(ctx context.Context, e *env) error {
