@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -57,12 +60,46 @@ func cookies(ctx context.Context, e *env) error {
 		return err
 	}
 
-	jar := s.Jar.(*cookiejar.Jar)
+	// A cookie that outlives the session: Max-Age makes it persistent.
+	if r, err = s.Get(ctx, e.url("/response-headers?Set-Cookie="+url.QueryEscape("keep=me; Max-Age=3600; Path=/"))); err != nil {
+		return err
+	}
+	e.say("GET /response-headers?Set-Cookie=keep=me; Max-Age=3600; Path=/ → %s", r.Status)
+
+	jar, ok := s.Jar.(*cookiejar.Jar) // NewSession's jar; s.Jar may be any http.CookieJar
+	if !ok {
+		return fmt.Errorf("s.Jar is a %T, not a *cookiejar.Jar", s.Jar)
+	}
 	var names []string
 	for _, c := range jar.All() {
 		names = append(names, c.Name+"="+c.Value+" (host-only "+boolWord(c.HostOnly)+", path "+c.Path+", persistent "+boolWord(c.Persistent)+")")
 	}
 	e.say("s.Jar.All() → %s", strings.Join(names, "; "))
+	if err := equal("cookies in the jar", len(names), 2); err != nil {
+		return err
+	}
+
+	// By default Save keeps what a browser would keep after a restart: the
+	// persistent cookies.
+	loaded := func(path string) (map[string]string, error) {
+		fresh := client.NewSession()
+		defer fresh.CloseIdleConnections()
+		if err := fresh.Jar.(*cookiejar.Jar).Load(path); err != nil {
+			return nil, err
+		}
+		return cookiesSeen(ctx, fresh, e)
+	}
+	path := filepath.Join(e.dir, "persistent.json")
+	if err := jar.Save(path, nil); err != nil {
+		return err
+	}
+	if seen, err = loaded(path); err != nil {
+		return err
+	}
+	e.say("jar.Save(%s, nil) → JSON without session cookies; Load into a new session → httpbin saw %v", path, seen)
+	if err := equal("cookies loaded", fmt.Sprint(seen), "map[keep:me]"); err != nil {
+		return err
+	}
 	for _, format := range []struct {
 		name string
 		f    cookiejar.Format
@@ -73,17 +110,20 @@ func cookies(ctx context.Context, e *env) error {
 		if err := jar.Save(path, &cookiejar.SaveOptions{Format: format.f, IncludeSession: true}); err != nil {
 			return err
 		}
-		fresh := client.NewSession()
-		defer fresh.CloseIdleConnections()
-		if err := fresh.Jar.(*cookiejar.Jar).Load(path); err != nil {
-			return err
-		}
-		seen, err := cookiesSeen(ctx, fresh, e)
+		info, err := os.Stat(path)
 		if err != nil {
 			return err
 		}
-		e.say("Save %s to %s (mode 0600, atomic), Load into a new session → httpbin saw %v", format.name, path, seen)
-		if err := equal("loaded sessioncookie", seen["sessioncookie"], "123456789"); err != nil {
+		seen, err := loaded(path)
+		if err != nil {
+			return err
+		}
+		e.say("jar.Save(%s, Format: cookiejar.%s, IncludeSession: true) → mode %#o; Load into a new session → httpbin saw %v",
+			path, format.name, info.Mode().Perm(), seen)
+		if err := failed(
+			equal("file mode", info.Mode().Perm(), os.FileMode(0o600)),
+			equal("cookies loaded", fmt.Sprint(seen), "map[keep:me sessioncookie:123456789]"),
+		); err != nil {
 			return err
 		}
 	}

@@ -16,8 +16,8 @@ func eventHooks(ctx context.Context, e *env) error {
 	var printed []string
 	printURL := func(r *http.Response) (*http.Response, error) {
 		printed = append(printed, r.Request.URL.Path)
-		e.say("  print_url: %s", r.Request.URL.Path)
-		return nil, nil // nil keeps the response, as in Requests
+		e.say("  print_url: %s", r.Request.URL) // Requests' print(r.url)
+		return nil, nil                         // nil keeps the response, as in Requests
 	}
 	e.say("s.Get(/get, client.HookResponse(printURL)):")
 	if _, err := s.Get(ctx, e.url("/get"), client.HookResponse(printURL)); err != nil {

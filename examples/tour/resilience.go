@@ -32,24 +32,57 @@ func loggedRetries(ctx context.Context, e *env) error {
 	}))
 	defer flaky.Close()
 
-	core, logs := observer.New(zapcore.InfoLevel)
-	s := client.NewSession(client.WithLogger(zap.New(core)), client.WithRetry(client.RetryOptions{MaxAttempts: 3}))
+	// A console logger as a program would set one up, minus what changes
+	// from run to run: no timestamp, and the duration field written as "…".
+	// The observer beside it keeps the entries for the checks below.
+	lines := &lineWriter{e: e, names: strings.NewReplacer(flaky.URL, "http://flaky")}
+	console := zapcore.NewCore(zapcore.NewConsoleEncoder(zapcore.EncoderConfig{
+		MessageKey:       "msg",
+		LevelKey:         "level",
+		EncodeLevel:      zapcore.CapitalLevelEncoder,
+		EncodeDuration:   func(_ time.Duration, enc zapcore.PrimitiveArrayEncoder) { enc.AppendString("…") },
+		ConsoleSeparator: " ",
+	}), zapcore.AddSync(lines), zapcore.InfoLevel)
+	observed, logs := observer.New(zapcore.InfoLevel)
+	logger := zap.New(zapcore.NewTee(console, observed))
+
+	s := client.NewSession(client.WithLogger(logger), client.WithRetry(client.RetryOptions{MaxAttempts: 3}))
 	defer s.CloseIdleConnections()
+	e.say("client.NewSession(client.WithLogger(logger), client.WithRetry(client.RetryOptions{MaxAttempts: 3}))")
+	e.say("GET http://flaky/flaky, a handler that answers 503 with Retry-After: 0 twice, then 200; the log:")
 	r, err := s.Get(ctx, flaky.URL+"/flaky")
 	if err != nil {
 		return err
 	}
 	text, _ := r.Text()
-	e.say("client.WithRetry(MaxAttempts: 3), client.WithLogger(zap); GET /flaky → %s %q", r.Status, text)
+	e.say("→ %s %q after %d attempts", r.Status, text, calls.Load())
+	var got []string
 	for _, entry := range logs.All() {
 		f := entry.ContextMap()
-		e.say("  log: %s %v %v status=%v attempt=%v", entry.Message, f["method"], strings.TrimPrefix(fmt.Sprint(f["url"]), flaky.URL), f["status"], f["attempt"])
+		got = append(got, fmt.Sprintf("%v:%v", f["status"], f["attempt"]))
 	}
 	return failed(
 		status(r, http.StatusOK),
 		equal("attempts", calls.Load(), int32(3)),
-		equal("log entries", logs.Len(), 3),
+		equal("status:attempt of the log entries", strings.Join(got, " "), "503:1 503:2 200:3"),
+		equal("lines written by the console logger", lines.n, 3),
 	)
+}
+
+// lineWriter prints what a logger writes through e.say, one indented line
+// per entry, with names for addresses e does not know.
+type lineWriter struct {
+	e     *env
+	names *strings.Replacer
+	n     int
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	for line := range strings.Lines(string(p)) {
+		w.e.say("  %s", w.names.Replace(strings.TrimRight(line, "\n")))
+		w.n++
+	}
+	return len(p), nil
 }
 
 // phaseTimeouts: timeouts per phase, each naming itself in its error.
