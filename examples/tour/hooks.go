@@ -2,14 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/relayhttp/relay/client"
 )
 
-// eventHooks: Requests' print_url response hook, session hooks, and hooks
-// that see every redirect hop when asked.
+// eventHooks: Requests' print_url response hook, session hooks, hooks that
+// see every redirect hop when asked, and request and error hooks.
 func eventHooks(ctx context.Context, e *env) error {
 	s := client.NewSession()
 	defer s.CloseIdleConnections()
@@ -40,7 +42,27 @@ func eventHooks(ctx context.Context, e *env) error {
 	if _, err := s.Get(ctx, e.url("/redirect/2"), client.HookRedirects(), client.HookResponse(printURL)); err != nil {
 		return err
 	}
+
+	// A request hook may fail the call; an error hook sees calls that end
+	// without a response (a 4xx or 5xx is a response).
+	var sawErr error
+	onError := func(_ *http.Request, err error) { sawErr = err }
+	_, err = s.Get(ctx, e.url("/delay/1"), client.Timeout(50*time.Millisecond), client.HookError(onError))
+	e.say("GET /delay/1 with client.Timeout(50ms), client.HookError(fn) → fn saw an error matching context.DeadlineExceeded: %t",
+		errors.Is(sawErr, context.DeadlineExceeded))
+	denied := errors.New("no DELETE today")
+	_, err2 := s.Delete(ctx, e.url("/delete"), client.HookRequest(func(r *http.Request) error {
+		if r.Method == http.MethodDelete {
+			return denied
+		}
+		return nil
+	}))
+	e.say("DELETE /delete with client.HookRequest(refuse DELETE) → %v", err2)
+
 	return failed(
+		expect(errors.Is(err, context.DeadlineExceeded) && errors.Is(sawErr, context.DeadlineExceeded),
+			"want a deadline error, seen by the error hook too; got %v, the hook saw %v", err, sawErr),
+		expect(errors.Is(err2, denied), "want the request hook's error, got %v", err2),
 		equal("printed", strings.Join(printed, " "), "/get /redirect/2 /relative-redirect/1 /get"),
 		equal("X-Hooked", got.Headers.Get("X-Hooked"), "yes"),
 		expect(requests >= 2, "the session's request hook ran %d times", requests),
