@@ -63,6 +63,9 @@ type parser struct {
 
 	maxLinks int      // an upper bound on the number of links in the input
 	failed   []string // extended parameters of the current link whose value did not decode
+	// failedSet replaces failed once it holds maxFailedScan names, so that
+	// a link with many such parameters is not rescanned for each one.
+	failedSet map[string]struct{}
 
 	// work counts the bytes examined, including look-ahead; the tests use
 	// it to show that parsing is linear in the input.
@@ -114,7 +117,7 @@ func (p *parser) link() (Link, bool) {
 	l := Link{URL: trimOWS(s[start:end])}
 	p.i = end + 1
 	relSeen := false
-	p.failed = p.failed[:0]
+	p.failed, p.failedSet = p.failed[:0], nil
 	for {
 		p.skipOWS()
 		if p.i >= len(s) || s[p.i] == ',' {
@@ -172,10 +175,8 @@ func (p *parser) param(l *Link, relSeen *bool, name, value string, hasValue bool
 		return
 	}
 	if name[len(name)-1] == '*' {
-		for _, f := range p.failed {
-			if f == name {
-				return // the first occurrence did not decode; later ones are ignored
-			}
+		if p.hasFailed(name) {
+			return // the first occurrence did not decode; later ones are ignored
 		}
 		v, ok := "", false
 		if hasValue {
@@ -183,7 +184,7 @@ func (p *parser) param(l *Link, relSeen *bool, name, value string, hasValue bool
 			p.work += len(value)
 		}
 		if !ok {
-			p.failed = append(p.failed, name)
+			p.addFailed(name)
 			return
 		}
 		value = v
@@ -192,6 +193,38 @@ func (p *parser) param(l *Link, relSeen *bool, name, value string, hasValue bool
 		l.Params = make(map[string]string, 4)
 	}
 	l.Params[name] = value
+}
+
+// maxFailedScan is how many failed names are searched linearly before
+// they move to a map.
+const maxFailedScan = 8
+
+// hasFailed reports whether the extended parameter name of the current link
+// already failed to decode.
+func (p *parser) hasFailed(name string) bool {
+	if p.failedSet != nil {
+		p.work++
+		_, ok := p.failedSet[name]
+		return ok
+	}
+	p.work += len(p.failed)
+	return slices.Contains(p.failed, name)
+}
+
+// addFailed records that the extended parameter name of the current link
+// did not decode.
+func (p *parser) addFailed(name string) {
+	if p.failedSet == nil && len(p.failed) < maxFailedScan {
+		p.failed = append(p.failed, name)
+		return
+	}
+	if p.failedSet == nil {
+		p.failedSet = make(map[string]struct{}, 2*maxFailedScan)
+		for _, f := range p.failed {
+			p.failedSet[f] = struct{}{}
+		}
+	}
+	p.failedSet[name] = struct{}{}
 }
 
 // resync moves p.i to the next comma that is outside a <URI> and outside a
