@@ -592,6 +592,7 @@ func appendASCIILower(b []byte, s string) []byte {
 // parseProxyKey validates a key of ProxyConfig.Proxies and returns its
 // normal form: lower-case, IPv6 hosts in brackets, no trailing slash.
 func parseProxyKey(k string) (string, error) {
+	shown := redactRaw(k) // for errors: a mistaken key may hold a password
 	// ASCII case folding, as the lookup does: strings.ToLower would turn
 	// invalid UTF-8 into U+FFFD and the key would never match.
 	lk := string(appendASCIILower(nil, strings.TrimSpace(k)))
@@ -601,23 +602,23 @@ func parseProxyKey(k string) (string, error) {
 	}
 	scheme, rest, ok := strings.Cut(lk, "://")
 	if !ok {
-		return "", fmt.Errorf("middleware: proxy key %q: want http, https, all, no_proxy, or scheme://host[:port]", k)
+		return "", fmt.Errorf("middleware: proxy key %q: want http, https, all, no_proxy, or scheme://host[:port]", shown)
 	}
 	switch scheme {
 	case "http", "https", "all":
 	default:
-		return "", fmt.Errorf("middleware: proxy key %q: scheme %q is not http, https or all", k, scheme)
+		return "", fmt.Errorf("middleware: proxy key %q: scheme %q is not http, https or all", shown, scheme)
 	}
 	rest = strings.TrimSuffix(rest, "/")
 	if rest == "" || strings.ContainsAny(rest, "/?#@%[ \t\r\n\x00") && !strings.HasPrefix(rest, "[") {
-		return "", fmt.Errorf("middleware: proxy key %q: want scheme://host[:port] without path, query or user", k)
+		return "", fmt.Errorf("middleware: proxy key %q: want scheme://host[:port] without path, query or user", shown)
 	}
 	host, port := rest, ""
 	switch {
 	case strings.HasPrefix(rest, "["): // [v6] or [v6]:port
 		end := strings.IndexByte(rest, ']')
 		if end < 0 {
-			return "", fmt.Errorf("middleware: proxy key %q: unclosed '['", k)
+			return "", fmt.Errorf("middleware: proxy key %q: unclosed '['", shown)
 		}
 		host = rest[1:end]
 		switch after := rest[end+1:]; {
@@ -625,25 +626,25 @@ func parseProxyKey(k string) (string, error) {
 		case after[0] == ':':
 			port = after[1:]
 		default:
-			return "", fmt.Errorf("middleware: proxy key %q: text after ']'", k)
+			return "", fmt.Errorf("middleware: proxy key %q: text after ']'", shown)
 		}
 		if net.ParseIP(host) == nil || strings.IndexByte(host, ':') < 0 {
-			return "", fmt.Errorf("middleware: proxy key %q: %q in brackets is not an IPv6 address", k, host)
+			return "", fmt.Errorf("middleware: proxy key %q: %q in brackets is not an IPv6 address", shown, host)
 		}
 	case strings.Count(rest, ":") == 1: // host:port
 		host, port, _ = strings.Cut(rest, ":")
 	case strings.Count(rest, ":") > 1: // a bare IPv6 address
 		if net.ParseIP(rest) == nil {
-			return "", fmt.Errorf("middleware: proxy key %q: bad host %q", k, rest)
+			return "", fmt.Errorf("middleware: proxy key %q: bad host %q", shown, rest)
 		}
 	}
 	if port != "" || strings.HasSuffix(rest, ":") {
 		if !validPort(port) {
-			return "", fmt.Errorf("middleware: proxy key %q: bad port %q", k, port)
+			return "", fmt.Errorf("middleware: proxy key %q: bad port %q", shown, port)
 		}
 	}
 	if host == "" || strings.ContainsAny(host, "/?#@%[] \t\r\n\x00") {
-		return "", fmt.Errorf("middleware: proxy key %q: bad host %q", k, host)
+		return "", fmt.Errorf("middleware: proxy key %q: bad host %q", shown, host)
 	}
 	out := scheme + "://" + string(appendLowerHost(nil, host))
 	if port != "" {
@@ -679,24 +680,28 @@ func ParseProxyURL(raw string) (*url.URL, error) {
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
 	}
+	// Errors show the input with its password masked, not u.Redacted(): an
+	// unescaped '/', '?' or '#' in a password makes url.Parse read part of
+	// it as a port, path, query or fragment, which Redacted would show.
+	shown := redactRaw(s)
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("proxy URL %q does not parse", redactRaw(raw))
+		return nil, fmt.Errorf("proxy URL %q does not parse", shown)
 	}
 	u.Scheme = strings.ToLower(u.Scheme)
 	switch u.Scheme {
 	case "http", "https", "socks5", "socks5h":
 	default:
-		return nil, fmt.Errorf("proxy URL %s: scheme %q is not http, https, socks5 or socks5h", u.Redacted(), u.Scheme)
+		return nil, fmt.Errorf("proxy URL %s: scheme %q is not http, https, socks5 or socks5h", shown, u.Scheme)
 	}
 	if u.Hostname() == "" {
-		return nil, fmt.Errorf("proxy URL %s has no host", u.Redacted())
+		return nil, fmt.Errorf("proxy URL %s has no host", shown)
 	}
 	if p := u.Port(); p != "" && !validPort(p) {
-		return nil, fmt.Errorf("proxy URL %s: bad port %q", u.Redacted(), p)
+		return nil, fmt.Errorf("proxy URL %s: bad port", shown)
 	}
 	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" || u.Opaque != "" {
-		return nil, fmt.Errorf("proxy URL %s: a proxy URL has no path, query or fragment", u.Redacted())
+		return nil, fmt.Errorf("proxy URL %s: a proxy URL has no path, query or fragment", shown)
 	}
 	u.Path, u.RawPath, u.ForceQuery = "", "", false
 	return u, nil
