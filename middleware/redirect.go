@@ -118,7 +118,7 @@ func (r *redirects) RoundTrip(req *http.Request) (*http.Response, error) {
 	prev := req   // the request the current hop is derived from
 	var history []*http.Response
 	for {
-		if _, ok := resp.Header["Location"]; !ok || !isRedirect(resp) {
+		if len(resp.Header["Location"]) == 0 || !isRedirect(resp) {
 			return resp, nil
 		}
 		history = append(history, resp)

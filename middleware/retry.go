@@ -229,10 +229,11 @@ func wrapRetry(n int, err error) error {
 	return &RetryError{Attempts: n, Err: err}
 }
 
-// idempotent reports whether method is idempotent (RFC 9110 §9.2.2).
+// idempotent reports whether method is idempotent (RFC 9110 §9.2.2). An
+// empty method is GET, as net/http reads it.
 func idempotent(method string) bool {
 	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace,
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace,
 		http.MethodPut, http.MethodDelete:
 		return true
 	}

@@ -1,6 +1,8 @@
 package middleware
 
 import (
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -33,5 +35,37 @@ func TestProxyErrorsHideOddPasswords(t *testing.T) {
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("key %q: error %q shows the password", key, err)
 		}
+	}
+}
+
+// A request whose Method is "" is a GET (net/http's rule): it is retried.
+func TestRetryEmptyMethodIsGET(t *testing.T) {
+	calls := 0
+	next := RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		code := http.StatusServiceUnavailable
+		if calls > 1 {
+			code = http.StatusOK
+		}
+		return &http.Response{StatusCode: code, Body: http.NoBody, Request: r}, nil
+	})
+	rt := Retry(RetryOptions{BaseDelay: -1})(next)
+	u, _ := url.Parse("http://a.test/")
+	resp, err := rt.RoundTrip(&http.Request{URL: u, Header: http.Header{}})
+	if err != nil || resp.StatusCode != http.StatusOK || calls != 2 {
+		t.Fatalf("resp %v, err %v after %d calls; want 200 after 2", resp, err, calls)
+	}
+}
+
+// A Location key with no value is a 3xx without Location: returned as it is,
+// not a panic.
+func TestRedirectEmptyLocationSlice(t *testing.T) {
+	next := RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusFound, Header: http.Header{"Location": {}}, Body: http.NoBody, Request: r}, nil
+	})
+	req, _ := http.NewRequest("GET", "http://a.test/", nil)
+	resp, err := Redirects(RedirectOptions{})(next).RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusFound {
+		t.Fatalf("resp %v, err %v; want the 302 itself", resp, err)
 	}
 }
