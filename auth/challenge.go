@@ -76,9 +76,14 @@ func parseChallengeField(out []challenge, s string) []challenge {
 	}
 }
 
+// maxParamScan is how many parameter names parseParams checks for a repeat
+// by scanning, before it keeps them in a map.
+const maxParamScan = 16
+
 // parseParams reads auth-params into c from s[i:] and returns where the next
 // challenge starts (or len(s)).
 func parseParams(c *challenge, s string, i int) int {
+	var names map[string]bool // the parameter names, once there are many
 	for {
 		i = skipListSeparators(s, i)
 		if i >= len(s) {
@@ -106,10 +111,26 @@ func parseParams(c *challenge, s string, i int) int {
 			end := skipToken(s, k)
 			value, k = s[k:end], end
 		}
-		if _, dup := c.get(name); dup {
+		var dup bool
+		if names != nil {
+			dup = names[name]
+		} else {
+			_, dup = c.get(name)
+		}
+		if dup {
 			c.bad = true
 		} else {
 			c.params = append(c.params, param{name, value})
+			if names != nil {
+				names[name] = true
+			} else if len(c.params) > maxParamScan {
+				// Checking each new name against all the others would
+				// make a long list quadratic.
+				names = make(map[string]bool, 2*len(c.params))
+				for _, p := range c.params {
+					names[p.name] = true
+				}
+			}
 		}
 		k = skipOWS(s, k)
 		if k < len(s) && s[k] != ',' { // junk after a value

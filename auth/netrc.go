@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 
@@ -71,6 +73,28 @@ type NetrcFile struct {
 	machines []NetrcEntry
 	def      *NetrcEntry
 }
+
+// String formats f without its passwords or accounts: its path and its
+// entries as NetrcEntry.String shows them.
+func (f NetrcFile) String() string {
+	var b strings.Builder
+	b.WriteString("netrc")
+	if f.Path != "" {
+		b.WriteString(" " + f.Path)
+	}
+	b.WriteString(" {")
+	for i, e := range f.Entries() {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(e.String())
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString keeps the passwords out of %#v too.
+func (f NetrcFile) GoString() string { return "auth.NetrcFile(" + f.String() + ")" }
 
 // Entries returns a copy of the file's entries in file order, the default
 // entry last.
@@ -134,14 +158,15 @@ func (f *NetrcFile) forHop(req *http.Request) *NetrcEntry {
 	return e
 }
 
-// returned reports whether req's chain was on req's origin at some earlier
-// hop, then left it.
+// returned reports whether req's chain was on req's host at some earlier
+// hop, then left it. Netrc entries belong to hosts, whatever the scheme and
+// port, so a return on another port or scheme is a return too.
 func returned(req *http.Request) bool {
-	here := origin.Of(req.URL)
+	here := origin.Of(req.URL).Host
 	left := false
 	for r := req; r.Response != nil && r.Response.Request != nil; {
 		r = r.Response.Request
-		if origin.Keeps(origin.Of(r.URL), here) {
+		if origin.Of(r.URL).Host == here {
 			if left {
 				return true
 			}
@@ -282,6 +307,7 @@ func parseNetrc(data []byte, path string) (*NetrcFile, error) {
 	f := &NetrcFile{}
 	var cur *NetrcEntry
 	var seenDefault bool
+	seen := make(map[string]bool) // machine names kept, by foldKey
 	finish := func() {
 		if cur == nil {
 			return
@@ -293,7 +319,8 @@ func parseNetrc(data []byte, path string) (*NetrcFile, error) {
 				f.def = cur
 				seenDefault = true
 			}
-		case f.machine(cur.Machine) == nil:
+		case !seen[foldKey(cur.Machine)]:
+			seen[foldKey(cur.Machine)] = true
 			f.machines = append(f.machines, *cur)
 		}
 		cur = nil
@@ -346,6 +373,31 @@ func parseNetrc(data []byte, path string) (*NetrcFile, error) {
 	}
 	finish()
 	return f, nil
+}
+
+// foldKey returns a key equal for two names exactly when strings.EqualFold
+// reports them equal: each rune replaced by the smallest rune of its simple
+// case folding orbit.
+func foldKey(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToLower(s)
+	}
+	var b strings.Builder
+	for _, r := range s {
+		m := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			m = min(m, f)
+		}
+		b.WriteRune(m)
+	}
+	return b.String()
 }
 
 // netrcLexer splits a netrc file into tokens.
