@@ -1,10 +1,14 @@
 package middleware
 
 import (
+	"context"
+	"errors"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // A password that url.Parse reads as a port and a path, a query or a
@@ -67,5 +71,44 @@ func TestRedirectEmptyLocationSlice(t *testing.T) {
 	resp, err := Redirects(RedirectOptions{})(next).RoundTrip(req)
 	if err != nil || resp.StatusCode != http.StatusFound {
 		t.Fatalf("resp %v, err %v; want the 302 itself", resp, err)
+	}
+}
+
+// A response the timeout middleware returns with a nil error is never
+// cancelled afterwards by its response-header timer, even when the timer
+// expired as the response arrived (time.Timer.Stop reports false before the
+// AfterFunc goroutine has run). Many timers expiring at once delay that
+// goroutine, which makes the race show on most runs.
+func TestTimeoutResponseHeaderRaceAtDeadline(t *testing.T) {
+	d := 50 * time.Microsecond
+	next := RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		start := time.Now()
+		for range 2000 {
+			time.AfterFunc(d, func() {})
+		}
+		for time.Since(start) < d+100*time.Microsecond {
+		}
+		return &http.Response{StatusCode: http.StatusOK, Body: io.NopCloser(strings.NewReader("x")), Request: r}, nil
+	})
+	rt := Timeout(Timeouts{ResponseHeader: d})(next)
+	var got []*http.Response
+	for range 100 {
+		req, _ := http.NewRequest("GET", "http://a.test/", nil)
+		resp, err := rt.RoundTrip(req)
+		if err == nil {
+			got = append(got, resp)
+		}
+	}
+	time.Sleep(20 * time.Millisecond)
+	bad := 0
+	for _, resp := range got {
+		var te *TimeoutError
+		if errors.As(context.Cause(resp.Request.Context()), &te) {
+			bad++
+		}
+		resp.Body.Close()
+	}
+	if bad > 0 {
+		t.Errorf("%d of %d responses returned with a nil error had their context cancelled by the timer", bad, len(got))
 	}
 }

@@ -192,12 +192,16 @@ func (m *timeouts) RoundTrip(req *http.Request) (*http.Response, error) {
 	)
 	if d := t.ResponseHeader; d > 0 {
 		timer = time.AfterFunc(d, func() {
-			fired.Store(true)
-			cancel(&TimeoutError{Kind: TimeoutResponseHeader, After: d})
+			if fired.CompareAndSwap(false, true) {
+				cancel(&TimeoutError{Kind: TimeoutResponseHeader, After: d})
+			}
 		})
 	}
 	resp, err := m.next.RoundTrip(out)
-	if timer != nil && !timer.Stop() && fired.Load() {
+	// The timer and this goroutine race for fired: whichever sets it first
+	// decides. Stop alone is not enough: it reports false as soon as the
+	// timer has expired, before its function has run.
+	if timer != nil && (!timer.Stop() && !fired.CompareAndSwap(false, true)) {
 		// The timer fired, possibly just as the response arrived; its
 		// context is cancelled, so the body could not be read anyway.
 		if resp != nil && resp.Body != nil {
