@@ -26,3 +26,19 @@ func TestParseLinearFailedExtParams(t *testing.T) {
 		t.Errorf("parsing %d bytes examined %d bytes, want at most 4 per input byte", len(in), p.work)
 	}
 }
+
+// TestByRelKeysMatchHasRel checks that every key ByRel gives is a relation
+// type the link has by HasRel, for relation types that strings.ToLower
+// changes beyond ASCII ("İ" lower-cases to "i̇", which HasRel does not match).
+func TestByRelKeysMatchHasRel(t *testing.T) {
+	for _, in := range []string{"<>;rel=İ", `<a>; rel="NEXT İx K"`} {
+		for key, l := range ByRel(Parse(in), nil) {
+			if !l.HasRel(key) {
+				t.Errorf("%q: ByRel key %q for a link with Rel %q", in, key, l.Rel)
+			}
+		}
+	}
+	if _, ok := ByRel(Parse(`<a>; rel="NEXT"`), nil)["next"]; !ok {
+		t.Error(`ByRel does not lower-case "NEXT"`)
+	}
+}
