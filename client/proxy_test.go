@@ -3,10 +3,14 @@ package client_test
 import (
 	"context"
 	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -178,5 +182,39 @@ func TestEnvironmentProxies(t *testing.T) {
 	s2.TrustEnv = false
 	if _, err := s2.Get(context.Background(), "http://api.example.com/get"); err == nil || p.Requests() != 1 {
 		t.Errorf("TrustEnv=false: err %v, proxy requests %d", err, p.Requests())
+	}
+}
+
+// TestHTTP2PoolsKeepProxiesApart: net/http pools HTTP/2 connections by origin
+// only; the session's base transport must still never reuse a tunnel opened
+// through a proxy for a direct request, another proxy, or other credentials.
+func TestHTTP2PoolsKeepProxiesApart(t *testing.T) {
+	origin := httptest.NewUnstartedServer(httpbintest.Handler())
+	origin.EnableHTTP2 = true
+	origin.StartTLS()
+	t.Cleanup(origin.Close)
+	p := proxytest.New(t, proxytest.Options{User: "u", Password: "p"})
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: origin.Certificate().Raw}), 0o600)
+	t.Setenv("RELAY_CA_BUNDLE", ca)
+	s := newSession(t)
+	s.TrustEnv = false
+
+	good := "http://u:p@" + p.URL.Host
+	r := mustDo(t, s, "GET", origin.URL+"/get", client.Proxy(good))
+	if r.ProtoMajor != 2 || p.Connects() != 1 {
+		t.Fatalf("through the proxy: HTTP/%d, %d CONNECTs", r.ProtoMajor, p.Connects())
+	}
+	mustDo(t, s, "GET", origin.URL+"/get", client.Proxy(""))
+	if p.Connects() != 1 {
+		t.Errorf("a direct request went through the proxy's tunnel (%d CONNECTs)", p.Connects())
+	}
+	_, err := s.Get(context.Background(), origin.URL+"/get", client.Proxy("http://u:wrong@"+p.URL.Host))
+	if !errors.Is(err, client.ErrProxyAuthRequired) {
+		t.Errorf("wrong proxy credentials reused the authenticated tunnel: err = %v", err)
+	}
+	mustDo(t, s, "GET", origin.URL+"/get", client.Proxy(good))
+	if p.Connects() != 2 {
+		t.Errorf("the good credentials' tunnel was not reused: %d CONNECTs, want 2", p.Connects())
 	}
 }

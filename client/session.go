@@ -179,7 +179,14 @@ func NewSession(opts ...SessionOption) *Session {
 	if s.base == nil {
 		// The proxy middleware is the one place proxies are chosen: the base
 		// transport dials what it put in the request's context.
-		s.base, s.baseErr = transport.New(transport.Logger(s.logger), transport.Proxy(transport.ContextProxy(nil)))
+		var rt http.RoundTripper
+		rt, s.baseErr = transport.New(transport.Logger(s.logger), transport.Proxy(transport.ContextProxy(nil)))
+		if t, ok := rt.(*http.Transport); ok {
+			// A pool per proxy: HTTP/2 connections are never shared between
+			// proxies, proxy credentials, or proxied and direct requests.
+			rt = transport.ProxyPools(t)
+		}
+		s.base = rt
 	}
 	s.proxy, _ = middleware.ProxyFrom(s.proxyOptions) // an empty map cannot be wrong
 	s.netrc = auth.NetrcSource("", s.logger)
