@@ -159,13 +159,19 @@ func (f *NetrcFile) forHop(req *http.Request) *NetrcEntry {
 }
 
 // returned reports whether req's chain was on req's host at some earlier
-// hop, then left it. Netrc entries belong to hosts, whatever the scheme and
-// port, so a return on another port or scheme is a return too.
+// hop, then left it, or was on https and has been downgraded to http (where
+// the entry would cross the network in clear text). Netrc entries belong to
+// hosts, whatever the scheme and port, so a return on another port or scheme
+// is a return too.
 func returned(req *http.Request) bool {
 	here := origin.Of(req.URL).Host
+	plain := strings.EqualFold(req.URL.Scheme, "http")
 	left := false
 	for r := req; r.Response != nil && r.Response.Request != nil; {
 		r = r.Response.Request
+		if plain && strings.EqualFold(r.URL.Scheme, "https") {
+			return true
+		}
 		if origin.Of(r.URL).Host == here {
 			if left {
 				return true
