@@ -71,16 +71,27 @@ func urlError(method string, u *url.URL, err error) error {
 		ue.URL = redact(ue.URL)
 		return err
 	}
-	return &url.Error{Op: methodOp(method), URL: u.Redacted(), Err: err}
+	return &url.Error{Op: methodOp(method), URL: withoutUserinfo(u), Err: err}
 }
 
-// redact strips a password from a URL string that may carry one.
+// redact strips the userinfo from a URL string that may carry one.
 func redact(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return raw
 	}
-	return u.Redacted()
+	return withoutUserinfo(u)
+}
+
+// withoutUserinfo formats u without user name or password: SECURITY.md keeps
+// userinfo out of every error string.
+func withoutUserinfo(u *url.URL) string {
+	if u.User == nil {
+		return u.String()
+	}
+	c := *u
+	c.User = nil
+	return c.String()
 }
 
 // methodOp spells a method as net/http's errors do: "Get", "Post".
@@ -112,7 +123,7 @@ func statusError(r *Response) error {
 	if req := resp.Request; req != nil {
 		e.Method = req.Method
 		if req.URL != nil {
-			e.URL = req.URL.Redacted()
+			e.URL = withoutUserinfo(req.URL)
 		}
 	}
 	if e.Method == "" {

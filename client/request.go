@@ -333,7 +333,7 @@ func redactParseError(err error, rawURL string) error {
 	return err
 }
 
-// redactRaw hides the userinfo of a URL string that url.Parse rejected.
+// redactRaw drops the userinfo of a URL string that url.Parse rejected.
 func redactRaw(raw string) string {
 	i := strings.Index(raw, "://")
 	if i < 0 {
@@ -348,11 +348,7 @@ func redactRaw(raw string) string {
 	if at < 0 {
 		return raw
 	}
-	user := rest[:at]
-	if c := strings.Index(user, ":"); c >= 0 {
-		user = user[:c] + ":xxxxx"
-	}
-	return raw[:i+3] + user + rest[at:]
+	return raw[:i+3] + rest[at+1:] // no userinfo at all, as in every error
 }
 
 // history wraps the redirect hops that led to resp; their bodies are closed.

@@ -153,7 +153,7 @@ func (r *Response) Err() error {
 // wrap names the request in an error about its response.
 func (r *Response) wrap(err error) error {
 	if req := r.Request; req != nil && req.URL != nil {
-		return fmt.Errorf("client: %s %s: %w", req.Method, req.URL.Redacted(), err)
+		return fmt.Errorf("client: %s %s: %w", req.Method, withoutUserinfo(req.URL), err)
 	}
 	return fmt.Errorf("client: %w", err)
 }

@@ -18,7 +18,7 @@ func validate(req *http.Request) error {
 	}
 	u := req.URL
 	if hasCTL(u.Host) || hasCTL(u.RawQuery) || hasCTL(u.Opaque) || hasCTL(u.RawPath) || hasCTL(req.Host) {
-		return fmt.Errorf("client: invalid URL %q: control character", req.URL.Redacted())
+		return fmt.Errorf("client: invalid URL %q: control character", withoutUserinfo(req.URL))
 	}
 	for name, values := range req.Header {
 		if !httpguts.ValidHeaderFieldName(name) {

@@ -131,7 +131,9 @@ func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
 	rt, ok := r.Match(req.URL)
 	if !ok {
 		closeRequestBody(req)
-		return nil, fmt.Errorf("%w for %s", ErrNotMounted, req.URL.Redacted())
+		u := *req.URL
+		u.User = nil // no userinfo in errors, not even the user name (SECURITY.md)
+		return nil, fmt.Errorf("%w for %s", ErrNotMounted, u.String())
 	}
 	return rt.RoundTrip(req)
 }

@@ -269,7 +269,7 @@ func TestRouterNotMounted(t *testing.T) {
 		if !errors.Is(err, ErrNotMounted) {
 			t.Fatalf("RoundTrip error = %v, want ErrNotMounted", err)
 		}
-		want := "transport: no transport mounted for ftp://user:xxxxx@files.example.com/up?x=1"
+		want := "transport: no transport mounted for ftp://files.example.com/up?x=1"
 		if err.Error() != want {
 			t.Errorf("error = %q, want %q", err, want)
 		}
