@@ -203,6 +203,12 @@ func requestHooks(req *http.Request, ctx context.Context, sess, call *set) (*htt
 	}
 	if !sameBody(clone.Body, req.Body) {
 		middleware.CloseRequestBody(req) // replaced by a hook: it will not be sent
+		if sameGetBody(clone, req) {
+			// The old GetBody would replay the old bytes on a 307 or an
+			// auth challenge: the new body cannot be replayed unless the
+			// hook said how.
+			clone.GetBody = nil
+		}
 	}
 	return clone, nil
 }
@@ -329,4 +335,13 @@ func sameBody(a, b io.ReadCloser) bool {
 		return true
 	}
 	return a == b
+}
+
+// sameGetBody reports whether a hook left the request's GetBody as it was
+// (both nil, or the same function value).
+func sameGetBody(clone, orig *http.Request) bool {
+	if clone.GetBody == nil || orig.GetBody == nil {
+		return clone.GetBody == nil && orig.GetBody == nil
+	}
+	return reflect.ValueOf(clone.GetBody).Pointer() == reflect.ValueOf(orig.GetBody).Pointer()
 }
