@@ -54,7 +54,8 @@ type RedirectOptions struct {
 // does, with SECURITY.md's stricter rules where the two disagree:
 //
 //   - 301, 302, 303, 307 and 308 with a Location are followed; 300, 304, 305
-//     and a 3xx without Location are returned as they are.
+//     and a 3xx without Location (or with an empty one, as net/http reads
+//     it) are returned as they are.
 //   - 301, 302 and 303 turn a request that is neither GET nor HEAD into a GET
 //     without body, Content-Type, Content-Length or Transfer-Encoding; 307 and
 //     308 resend the same method and the same bytes through GetBody, and end
@@ -118,7 +119,7 @@ func (r *redirects) RoundTrip(req *http.Request) (*http.Response, error) {
 	prev := req   // the request the current hop is derived from
 	var history []*http.Response
 	for {
-		if len(resp.Header["Location"]) == 0 || !isRedirect(resp) {
+		if loc := resp.Header["Location"]; len(loc) == 0 || loc[0] == "" || !isRedirect(resp) {
 			return resp, nil
 		}
 		history = append(history, resp)

@@ -112,3 +112,17 @@ func TestTimeoutResponseHeaderRaceAtDeadline(t *testing.T) {
 		t.Errorf("%d of %d responses returned with a nil error had their context cancelled by the timer", bad, len(got))
 	}
 }
+
+func TestEmptyLocationIsNotFollowed(t *testing.T) {
+	calls := 0
+	base := RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		calls++
+		return &http.Response{StatusCode: http.StatusFound, Header: http.Header{"Location": {""}}, Body: http.NoBody, Request: r}, nil
+	})
+	rt := Chain(base, Redirects(RedirectOptions{}))
+	req, _ := http.NewRequest("GET", "http://x.test/", nil)
+	resp, err := rt.RoundTrip(req)
+	if err != nil || resp.StatusCode != http.StatusFound || calls != 1 {
+		t.Errorf("status %v, err %v, %d calls; want the 302 itself after one call", resp, err, calls)
+	}
+}
