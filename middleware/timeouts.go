@@ -272,23 +272,33 @@ type idleBody struct {
 	cancel context.CancelCauseFunc
 	idle   time.Duration
 	timer  *time.Timer
-	fired  atomic.Bool
+	state  atomic.Int32 // idleResting, idleReading or idleFired
 	err    *TimeoutError
 }
 
+// States of an idleBody. A Read and the timer race for the one switch out of
+// idleReading, so exactly one of them decides how that Read ends.
+const (
+	idleResting int32 = iota // no Read waiting: a late timer does nothing
+	idleReading              // a Read is waiting for data, the timer armed
+	idleFired                // the timer won: the body is over
+)
+
 func (b *idleBody) fire() {
-	b.fired.Store(true)
-	b.cancel(b.err)
+	if b.state.CompareAndSwap(idleReading, idleFired) {
+		b.cancel(b.err)
+	}
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
-	if b.fired.Load() {
-		return 0, b.err
+	if !b.state.CompareAndSwap(idleResting, idleReading) {
+		return 0, b.err // fired before (concurrent Reads are not supported)
 	}
 	b.timer.Reset(b.idle)
 	n, err := b.body.Read(p)
-	if !b.timer.Stop() && b.fired.Load() {
-		return n, b.err
+	b.timer.Stop()
+	if !b.state.CompareAndSwap(idleReading, idleResting) {
+		return n, b.err // the timer fired while this Read waited
 	}
 	return n, err
 }
