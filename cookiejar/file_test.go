@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -224,26 +223,6 @@ func TestLoadMissing(t *testing.T) {
 	err := jar.Load(filepath.Join(t.TempDir(), "none.json"))
 	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "cookiejar: ") {
 		t.Errorf("Load of a missing file: %v", err)
-	}
-}
-
-func TestSaveMode(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no Unix modes on Windows")
-	}
-	path := filepath.Join(t.TempDir(), "jar.json")
-	if err := os.WriteFile(path, []byte(`{"format":"relay-cookiejar","version":1,"cookies":[]}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := fullJar(t).save(path, nil, tNow); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm() != 0o600 {
-		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -727,60 +726,6 @@ func TestDecompressNilNextIsDefaultTransport(t *testing.T) {
 	}
 }
 
-var updateBombs = flag.Bool("decompress.update", false, "rewrite the compression bombs in testdata/")
-
-// bombs are the files in testdata/ that TestDecompressBomb serves: the
-// encoded data is cheap to store and to read, dear to make under -race.
-// Run "go test -run TestDecompressBombTestdata -decompress.update" to
-// rewrite them; testdata/README.md says what each one is.
-var bombs = []struct {
-	file  string
-	write func(io.Writer) io.WriteCloser
-	size  int // decoded
-}{
-	// One gzip member of 16 MiB of zeros; 64 of them in a row are a valid
-	// multi-member stream decoding to 1 GiB.
-	{"zeros-16MiB.gz", func(w io.Writer) io.WriteCloser {
-		zw, _ := gzip.NewWriterLevel(w, gzip.BestCompression)
-		return zw
-	}, 16 << 20},
-	// One zstd frame of 16 MiB of zeros with an 8 MiB window, the largest
-	// RFC 9659 allows; frames concatenate like gzip members.
-	{"zeros-16MiB-window-8MiB.zst", func(w io.Writer) io.WriteCloser {
-		zw, _ := zstd.NewWriter(w, zstd.WithEncoderConcurrency(1), zstd.WithWindowSize(zstdMaxWindow), zstd.WithSingleSegment(false))
-		return zw
-	}, 16 << 20},
-	// One brotli stream of 1 GiB of zeros with a 16 MiB window (lgwin 24),
-	// the largest outside the large-window extension. Brotli streams do
-	// not concatenate, so this one is whole.
-	{"zeros-1GiB-window-16MiB.br", func(w io.Writer) io.WriteCloser {
-		return brotli.NewWriterOptions(w, brotli.WriterOptions{Quality: 1, LGWin: 24})
-	}, 1 << 30},
-}
-
-func TestDecompressBombTestdata(t *testing.T) {
-	if !*updateBombs {
-		t.Skip("run with -decompress.update to rewrite testdata/")
-	}
-	zeros := make([]byte, 1<<20)
-	for _, b := range bombs {
-		var buf bytes.Buffer
-		w := b.write(&buf)
-		for range b.size / len(zeros) {
-			if _, err := w.Write(zeros); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join("testdata", b.file), buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%s: %d bytes", b.file, buf.Len())
-	}
-}
-
 // readBomb returns the testdata file repeated n times.
 func readBomb(t *testing.T, file string, n int) []byte {
 	t.Helper()
@@ -817,9 +762,6 @@ func (b countingBody) Read(p []byte) (int, error) {
 }
 
 func TestDecompressBomb(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds 1 GiB bombs")
-	}
 	const readSize = 1 << 20
 	tests := []struct {
 		coding    string
