@@ -1,6 +1,10 @@
 package auth
 
-import "strings"
+import (
+	"strings"
+
+	"golang.org/x/net/http/httpguts"
+)
 
 // challenge is one challenge of a WWW-Authenticate field (RFC 9110 §11.6.1):
 // an auth-scheme followed by either a token68 or a list of auth-params.
@@ -230,19 +234,10 @@ func skipOWS(s string, i int) int {
 }
 
 func skipToken(s string, i int) int {
-	for i < len(s) && isTchar(s[i]) {
+	for i < len(s) && httpguts.IsTokenRune(rune(s[i])) {
 		i++
 	}
 	return i
-}
-
-// isTchar reports whether c may appear in an RFC 9110 token.
-func isTchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
 }
 
 func isToken68(c byte) bool {

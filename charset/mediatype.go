@@ -1,5 +1,10 @@
 package charset
 
+import (
+	"github.com/relayhttp/relay/internal/ascii"
+	"golang.org/x/net/http/httpguts"
+)
+
 // This file extracts the media type essence and charset parameter from a
 // Content-Type field value. It follows the Fetch "extract a MIME type"
 // algorithm (https://fetch.spec.whatwg.org/#concept-header-extract-mime-type)
@@ -56,30 +61,6 @@ func isHTTPWhitespace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }
 
-// isTokenByte reports whether c is an RFC 9110 tchar.
-func isTokenByte(c byte) bool {
-	if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' {
-		return true
-	}
-	switch c {
-	case '!', '#', '$', '%', '&', '\'', '*', '+', '-', '.', '^', '_', '`', '|', '~':
-		return true
-	}
-	return false
-}
-
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTokenByte(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
 func trimHTTPWhitespace(s string) string {
 	for s != "" && isHTTPWhitespace(s[0]) {
 		s = s[1:]
@@ -90,28 +71,13 @@ func trimHTTPWhitespace(s string) string {
 	return s
 }
 
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
-}
-
 // parseMediaType parses one media type. It returns the lower-case essence,
 // the first charset parameter (unquoted) and whether there was one, and
 // whether the media type parsed at all.
 func parseMediaType(s string) (essence, charset string, hasCharset, valid bool) {
 	s = trimHTTPWhitespace(s)
 	typ, rest, found := cutByte(s, '/')
-	if !found || !isToken(typ) {
+	if !found || !httpguts.ValidHeaderFieldName(typ) {
 		return "", "", false, false
 	}
 	sub := rest
@@ -120,10 +86,10 @@ func parseMediaType(s string) (essence, charset string, hasCharset, valid bool) 
 		sub, params = rest[:i], rest[i:]
 	}
 	sub = trimHTTPWhitespace(sub)
-	if !isToken(sub) {
+	if !httpguts.ValidHeaderFieldName(sub) {
 		return "", "", false, false
 	}
-	essence = lowerASCII(typ) + "/" + lowerASCII(sub)
+	essence = ascii.Lower(typ) + "/" + ascii.Lower(sub)
 
 	p := 0
 	for p < len(params) {
@@ -163,7 +129,7 @@ func parseMediaType(s string) (essence, charset string, hasCharset, valid bool) 
 				continue
 			}
 		}
-		if !hasCharset && equalFoldASCII(name, "charset") && (quoted || isToken(value)) {
+		if !hasCharset && equalFoldASCII(name, "charset") && (quoted || httpguts.ValidHeaderFieldName(value)) {
 			charset, hasCharset = value, true
 		}
 	}

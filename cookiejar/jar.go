@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/net/http/httpguts"
+
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 )
@@ -602,18 +604,11 @@ func validName(name string) bool {
 		return false
 	}
 	for i := 0; i < len(name); i++ {
-		if !isTokenByte(name[i]) {
+		if !httpguts.IsTokenRune(rune(name[i])) {
 			return false
 		}
 	}
 	return true
-}
-
-func isTokenByte(b byte) bool {
-	if b <= ' ' || b >= 0x7f {
-		return false
-	}
-	return !strings.ContainsRune(`()<>@,;:\"/[]?={}`, rune(b))
 }
 
 // validValue reports whether every byte of v may appear in a cookie value

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // String returns the link serialized as one link-value of a Link header
@@ -56,7 +58,7 @@ func (l Link) writeTo(b *strings.Builder) {
 	}
 	names := make([]string, 0, len(l.Params))
 	for name := range l.Params {
-		if name != "rel" && isToken(name) {
+		if name != "rel" && httpguts.ValidHeaderFieldName(name) {
 			names = append(names, name)
 		}
 	}
@@ -101,16 +103,4 @@ func writeExtValue(b *strings.Builder, s string) {
 		b.WriteByte(hex[c>>4])
 		b.WriteByte(hex[c&0xf])
 	}
-}
-
-func isToken(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isTchar(s[i]) {
-			return false
-		}
-	}
-	return true
 }

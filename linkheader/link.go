@@ -3,6 +3,8 @@ package linkheader
 import (
 	"net/url"
 	"strings"
+
+	"github.com/relayhttp/relay/internal/ascii"
 )
 
 // Link is one link of a Link header field.
@@ -90,7 +92,7 @@ func ByRel(links []Link, base *url.URL) map[string]Link {
 			if r == "" {
 				break
 			}
-			key := lowerASCII(r)
+			key := ascii.Lower(r) // relation types are ASCII (RFC 8288 §2.1); HasRel matches with EqualFold
 			if _, dup := m[key]; dup {
 				continue
 			}
@@ -102,24 +104,6 @@ func ByRel(links []Link, base *url.URL) map[string]Link {
 		}
 	}
 	return m
-}
-
-// lowerASCII lower-cases the ASCII letters of s. Relation types are ASCII
-// (RFC 8288 §2.1) and HasRel matches them with strings.EqualFold, which
-// strings.ToLower does not agree with beyond ASCII ("İ").
-func lowerASCII(s string) string {
-	for i := 0; i < len(s); i++ {
-		if 'A' <= s[i] && s[i] <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if 'A' <= b[j] && b[j] <= 'Z' {
-					b[j] += 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }
 
 // resolve resolves ref against base; see ByRel.

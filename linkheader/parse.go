@@ -3,6 +3,8 @@ package linkheader
 import (
 	"slices"
 	"strings"
+
+	"golang.org/x/net/http/httpguts"
 )
 
 // maxPrealloc bounds the capacity Parse reserves for its result before it
@@ -132,7 +134,7 @@ func (p *parser) link() (Link, bool) {
 			continue // empty parameter
 		}
 		ns := p.i
-		for p.i < len(s) && isTchar(s[p.i]) {
+		for p.i < len(s) && httpguts.IsTokenRune(rune(s[p.i])) {
 			p.i++
 		}
 		p.work += p.i - ns
@@ -380,21 +382,4 @@ func lowerName(name string) string {
 		}
 	}
 	return strings.ToLower(name)
-}
-
-// isTchar reports whether c may appear in a token (RFC 9110 §5.6.2).
-func isTchar(c byte) bool {
-	return tchar[c]
-}
-
-var tchar = [256]bool{
-	'!': true, '#': true, '$': true, '%': true, '&': true, '\'': true, '*': true,
-	'+': true, '-': true, '.': true, '^': true, '_': true, '`': true, '|': true, '~': true,
-	'0': true, '1': true, '2': true, '3': true, '4': true, '5': true, '6': true, '7': true, '8': true, '9': true,
-	'A': true, 'B': true, 'C': true, 'D': true, 'E': true, 'F': true, 'G': true, 'H': true, 'I': true,
-	'J': true, 'K': true, 'L': true, 'M': true, 'N': true, 'O': true, 'P': true, 'Q': true, 'R': true,
-	'S': true, 'T': true, 'U': true, 'V': true, 'W': true, 'X': true, 'Y': true, 'Z': true,
-	'a': true, 'b': true, 'c': true, 'd': true, 'e': true, 'f': true, 'g': true, 'h': true, 'i': true,
-	'j': true, 'k': true, 'l': true, 'm': true, 'n': true, 'o': true, 'p': true, 'q': true, 'r': true,
-	's': true, 't': true, 'u': true, 'v': true, 'w': true, 'x': true, 'y': true, 'z': true,
 }
