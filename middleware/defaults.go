@@ -76,11 +76,21 @@ func MergeDefaults(req *http.Request, headers http.Header, params url.Values) {
 	if req.Header == nil {
 		req.Header = make(http.Header, len(headers))
 	}
+	// The values are copied into one backing array: the request's header
+	// may be edited in place (a prepared request, r.Request), and that must
+	// never write into the defaults.
+	n := 0
+	for _, values := range headers {
+		n += len(values)
+	}
+	backing := make([]string, 0, n)
 	for name, values := range headers {
 		if _, ok := req.Header[name]; ok || slices.Contains(removed, name) || len(values) == 0 {
 			continue
 		}
-		req.Header[name] = values[:len(values):len(values)] // appends copy
+		start := len(backing)
+		backing = append(backing, values...)
+		req.Header[name] = backing[start:len(backing):len(backing)] // appends copy
 	}
 	if slices.Contains(removed, "User-Agent") && req.Header.Get("User-Agent") == "" {
 		// net/http sends "Go-http-client" when the key is absent; a key

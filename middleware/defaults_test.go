@@ -109,3 +109,16 @@ func TestDefaultsCopiesItsMaps(t *testing.T) {
 		t.Errorf("X-A = %q: Defaults must copy the header set", got.Header.Get("X-A"))
 	}
 }
+
+// TestMergedValuesAreCopies: editing a merged header in place must not write
+// into the defaults it came from.
+func TestMergedValuesAreCopies(t *testing.T) {
+	defaults := http.Header{"User-Agent": {"relay"}, "Accept": {"*/*"}}
+	req, _ := http.NewRequest("GET", "http://x.test/", nil)
+	middleware.MergeDefaults(req, defaults, nil)
+	req.Header["User-Agent"][0] = "edited"
+	req.Header["Accept"][0] = "edited"
+	if defaults.Get("User-Agent") != "relay" || defaults.Get("Accept") != "*/*" {
+		t.Errorf("editing the request changed the defaults: %v", defaults)
+	}
+}
