@@ -31,12 +31,12 @@ var ErrTooManyRedirects = middleware.ErrTooManyRedirects
 var ErrProxyAuthRequired = middleware.ErrProxyAuthRequired
 
 // StatusError is the error Response.Err returns for a 4xx or 5xx response.
-// URL never holds a password.
+// URL never holds a user name or password.
 type StatusError struct {
 	StatusCode int    // e.g. 404
 	Status     string // e.g. "404 Not Found"
 	Method     string // the method of the request that got this response
-	URL        string // that request's URL, password redacted
+	URL        string // that request's URL, without user name or password
 	// Response is the response itself, for its headers and body (an API's
 	// error message), as Requests' HTTPError.response. It is not printed.
 	Response *Response
