@@ -46,7 +46,7 @@ func tlsConfig(roots *x509.CertPool) *tls.Config { return &tls.Config{RootCAs: r
 func loopbackOnly(t testing.TB) http.RoundTripper {
 	t.Helper()
 	var d net.Dialer
-	rt, err := transport.New(transport.IgnoreEnvironment(), transport.Proxy(transport.ContextProxy(nil)),
+	rt, err := transport.New(transport.IgnoreEnvironment(), transport.Proxy(nil),
 		transport.DialContext(func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, _, err := net.SplitHostPort(addr)
 			if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"time"
@@ -34,13 +33,13 @@ type requestConfig struct {
 	noRedir     bool
 	maxRedir    int
 	maxRedirSet bool
-	proxy       *url.URL
+	route       middleware.Route // the request's layer of every hop's route
+	routeSet    bool
 	cookies     []*http.Cookie
 	timeouts    Timeouts
 	timeoutsSet bool
 	retry       *RetryOptions
 	retrySet    bool
-	proxySet    bool
 	hooks       []func(context.Context) context.Context // context setters of per-request hooks
 	raw         bool
 	timeout     time.Duration
@@ -158,27 +157,6 @@ func HookRedirects() Option {
 
 func hookOption(set func(context.Context) context.Context) Option {
 	return optionFunc(func(c *requestConfig) { c.hooks = append(c.hooks, set) })
-}
-
-// Proxy sends this request, and its redirect hops, through the proxy at
-// rawURL (http, https, socks5 or socks5h; "host:port" means http), whatever
-// Session.Proxies and the environment say; "" sends it direct. Credentials
-// in the URL go to the proxy alone. A URL that does not parse fails the call
-// before anything is sent.
-func Proxy(rawURL string) Option {
-	return optionFunc(func(c *requestConfig) {
-		c.proxySet = true
-		if rawURL == "" {
-			c.proxy = nil
-			return
-		}
-		u, err := middleware.ParseProxyURL(rawURL)
-		if err != nil {
-			c.fail(fmt.Errorf("client: proxy: %w", err))
-			return
-		}
-		c.proxy = u
-	})
 }
 
 // Cookie sends cookies with this request (and its same-origin redirect

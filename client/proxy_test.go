@@ -72,8 +72,7 @@ func TestHTTPSThroughConnect(t *testing.T) {
 	p := proxytest.New(t, proxytest.Options{User: "u", Password: "p"})
 	roots := x509.NewCertPool()
 	roots.AddCert(origin.Certificate())
-	base, err := transport.New(transport.IgnoreEnvironment(), transport.TLSConfig(tlsConfig(roots)),
-		transport.Proxy(transport.ContextProxy(nil)))
+	base, err := transport.New(transport.IgnoreEnvironment(), transport.TLSConfig(tlsConfig(roots)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,9 +195,8 @@ func TestHTTP2PoolsKeepProxiesApart(t *testing.T) {
 	p := proxytest.New(t, proxytest.Options{User: "u", Password: "p"})
 	ca := filepath.Join(t.TempDir(), "ca.pem")
 	os.WriteFile(ca, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: origin.Certificate().Raw}), 0o600)
-	t.Setenv("RELAY_CA_BUNDLE", ca)
 	s := newSession(t)
-	s.TrustEnv = false
+	s.TLS = transport.TLSSettings{CABundle: ca}
 
 	good := "http://u:p@" + p.URL.Host
 	r := mustDo(t, s, "GET", origin.URL+"/get", client.Proxy(good))

@@ -99,6 +99,7 @@ func (s *Session) Send(req *http.Request, opts ...Option) (*Response, error) {
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
+	cfg.fail(cfg.checkRoute())
 	if cfg.err != nil {
 		middleware.CloseRequestBody(req)
 		return nil, cfg.err
@@ -158,6 +159,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 	for _, o := range opts {
 		o.apply(cfg)
 	}
+	cfg.fail(cfg.checkRoute())
 	if cfg.err != nil {
 		closeSpec(cfg.body)
 		return nil, cfg.err
@@ -190,7 +192,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 // only how its response is read.
 func (c *requestConfig) shapesRequest() bool {
 	return c.header != nil || c.params != nil || c.body != nil || len(c.without) > 0 ||
-		c.raw || c.authSet || c.noRedir || c.maxRedirSet || c.proxySet || len(c.cookies) > 0 || c.timeoutsSet || c.retrySet || len(c.hooks) > 0
+		c.raw || c.authSet || c.noRedir || c.maxRedirSet || c.routeSet || len(c.cookies) > 0 || c.timeoutsSet || c.retrySet || len(c.hooks) > 0
 }
 
 // context adds the per-request settings the middlewares read.
@@ -207,8 +209,8 @@ func (c *requestConfig) context(ctx context.Context) context.Context {
 	if c.noRedir {
 		ctx = middleware.WithoutRedirects(ctx)
 	}
-	if c.proxySet {
-		ctx = middleware.WithProxy(ctx, c.proxy)
+	if c.routeSet {
+		ctx = middleware.WithRoute(ctx, c.route)
 	}
 	if len(c.cookies) > 0 {
 		ctx = cookiejar.WithCookies(ctx, c.cookies...)

@@ -58,11 +58,25 @@ type Session struct {
 	// most specific key wins, and an empty value sends matching URLs direct.
 	// client.Proxy overrides it per request. See docs/proxies.md.
 	Proxies map[string]string
+	// TLS are the TLS choices of every request that does not make its own
+	// (client.InsecureSkipVerify, client.CABundle, client.ClientCert), as
+	// Requests' Session.verify and Session.cert: verification (off, or a
+	// CA bundle that is the whole set of roots) and a client certificate,
+	// chosen separately. The zero value leaves both to the environment (with
+	// TrustEnv) and to the mounted transport. Files are read when a
+	// connection first needs them and again when they change on disk; see
+	// docs/transport.md.
+	TLS transport.TLSSettings
 	// TrustEnv lets the environment in, as Requests' trust_env: URLs that no
 	// Proxies key matches go through the proxies of HTTP_PROXY, HTTPS_PROXY,
-	// ALL_PROXY and NO_PROXY (read when the session is created), and requests
-	// without other credentials use the netrc file (NETRC, else ~/.netrc).
-	// NewSession sets it.
+	// ALL_PROXY and NO_PROXY, requests that choose no verification of their
+	// own (nor TLS does) verify against the CA bundle of RELAY_CA_BUNDLE,
+	// else SSL_CERT_FILE (all read when the session is created), and
+	// requests without other credentials use the netrc file (NETRC, else
+	// ~/.netrc). NewSession sets it. With TrustEnv false none of these is
+	// read; a transport you bring keeps its own settings (http.DefaultTransport
+	// and transport.New without IgnoreEnvironment read the environment
+	// themselves).
 	TrustEnv bool
 	// Hooks run on every request of the session, before per-request hooks
 	// (client.HookRequest and friends). Register them before sharing the
@@ -76,7 +90,7 @@ type Session struct {
 	logger   *zap.Logger
 	base     http.RoundTripper
 	baseErr  error                           // why the default base transport could not be built
-	proxy    middleware.Middleware           // shared by every mount, reading Proxies and TrustEnv
+	route    middleware.Middleware           // shared by every mount, reading Proxies, TLS and TrustEnv
 	netrc    func() (*auth.NetrcFile, error) // NETRC or ~/.netrc, read once on first use
 	timeouts Timeouts                        // WithTimeouts
 	retry    *RetryOptions                   // WithRetry; nil: off
@@ -177,22 +191,19 @@ func NewSession(opts ...SessionOption) *Session {
 		s.Jar, _ = cookiejar.New(nil) // nil options cannot fail
 	}
 	if s.base == nil {
-		// The proxy middleware is the one place proxies are chosen: the base
-		// transport dials what it put in the request's context.
-		var rt http.RoundTripper
-		rt, s.baseErr = transport.New(transport.Logger(s.logger), transport.Proxy(transport.ContextProxy(nil)))
-		if t, ok := rt.(*http.Transport); ok {
-			// A pool per proxy: HTTP/2 connections are never shared between
-			// proxies, proxy credentials, or proxied and direct requests.
-			rt = transport.ProxyPools(t)
-		}
-		s.base = rt
+		// The route middleware is the one place the environment is read:
+		// the base transport itself neither proxies nor reads CA bundles.
+		s.base, s.baseErr = transport.New(transport.Logger(s.logger), transport.IgnoreEnvironment(), transport.Proxy(nil))
 	}
-	s.proxy, _ = middleware.ProxyFrom(s.proxyOptions) // an empty map cannot be wrong
 	s.netrc = auth.NetrcSource("", s.logger)
+	// A bad environment (HTTPS_PROXY=ftp://…) fails each request, naming the
+	// variable, until TrustEnv is turned off.
+	s.route, _ = middleware.RoutesFrom(s.routeOptions)
 	if s.baseErr == nil {
+		// One routed base for both schemes, so they share its pools.
+		base := s.mountStack(s.base, "the session's base transport")
 		for _, prefix := range []string{"http://", "https://"} {
-			_ = s.router.Mount(prefix, s.mountStack(s.base)) // constant prefixes: cannot fail
+			_ = s.router.Mount(prefix, base) // constant prefixes: cannot fail
 		}
 	}
 	s.rebuild()
@@ -206,7 +217,10 @@ func NewSession(opts ...SessionOption) *Session {
 func (s *Session) Mount(prefix string, rt http.RoundTripper) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.router.Mount(prefix, s.mountStack(rt))
+	if rt == nil {
+		return s.router.Mount(prefix, nil) // the router's error
+	}
+	return s.router.Mount(prefix, s.mountStack(rt, fmt.Sprintf("mount %q", prefix)))
 }
 
 // Use adds middlewares to the session's stack, after the defaults and the
@@ -243,13 +257,15 @@ func (s *Session) sensitiveHeaders() []string {
 	return nil
 }
 
-// mountStack wraps a mounted transport in the per-mount middlewares. Each
-// runs per redirect hop; hooks and logging run per attempt.
-func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
-	return middleware.Chain(&guarded{rt},
+// mountStack wraps a mounted transport, routed (transport.Routed), in the
+// per-mount middlewares. Each runs per redirect hop; hooks and logging run
+// per attempt. name names the mount in errors.
+func (s *Session) mountStack(rt http.RoundTripper, name string) http.RoundTripper {
+	routed := transport.Routed(rt, transport.PoolsOptions{Logger: s.logger, Name: name})
+	return middleware.Chain(&guarded{routed},
 		cookiejar.MiddlewareFrom(s.currentJar),
 		auth.MiddlewareWithOptions(auth.MiddlewareOptions{Auth: s.currentAuth, Netrc: s.currentNetrc}),
-		s.proxy,
+		s.route,
 		middleware.Decompress(),
 		middleware.RetryFrom(func() *RetryOptions { return s.retry }),
 		middleware.TimeoutFrom(func() Timeouts { return s.timeouts }),
@@ -258,8 +274,8 @@ func (s *Session) mountStack(rt http.RoundTripper) http.RoundTripper {
 	)
 }
 
-func (s *Session) proxyOptions() middleware.ProxyOptions {
-	return middleware.ProxyOptions{Proxies: s.Proxies, TrustEnv: s.TrustEnv}
+func (s *Session) routeOptions() middleware.RouteOptions {
+	return middleware.RouteOptions{Proxies: s.Proxies, TLS: s.TLS, TrustEnv: s.TrustEnv, Name: "Session"}
 }
 
 func (s *Session) logOptions() middleware.LogOptions {

@@ -42,19 +42,19 @@ func get(ctx context.Context, rt http.RoundTripper, u string) {
 	fmt.Println(string(b))
 }
 
-// baseTransport is the base a relay Session uses under the proxy
-// middleware: it dials the proxy the context names, else direct.
+// baseTransport is the base a relay Session uses under the route
+// middleware: a pool per route, direct unless a route names a proxy.
 func baseTransport() http.RoundTripper {
-	rt, err := transport.New(transport.IgnoreEnvironment(), transport.Proxy(transport.ContextProxy(nil)))
+	rt, err := transport.New(transport.IgnoreEnvironment(), transport.Proxy(nil))
 	if err != nil {
 		log.Fatal(err)
 	}
-	return rt
+	return transport.Pools(rt.(*http.Transport))
 }
 
 // A map keyed like Requests' proxies dict: every URL through one proxy,
 // with credentials, except one host that goes direct.
-func ExampleProxyWithOptions() {
+func ExampleRoutes() {
 	proxy := fakeProxy("")
 	defer proxy.Close()
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -62,7 +62,7 @@ func ExampleProxyWithOptions() {
 	}))
 	defer origin.Close()
 
-	mw, err := middleware.ProxyWithOptions(middleware.ProxyOptions{
+	mw, err := middleware.Routes(middleware.RouteOptions{
 		Proxies: map[string]string{
 			"all": "http://alice:s3cret@" + proxy.Listener.Addr().String(),
 			"http://" + origin.Listener.Addr().String(): "", // direct
@@ -104,7 +104,7 @@ func ExampleErrProxyAuthRequired() {
 	defer proxy.Close()
 	p := &url.URL{Scheme: "http", Host: proxy.Listener.Addr().String(), User: url.UserPassword("alice", "wrong")}
 
-	mw, err := middleware.ProxyWithOptions(middleware.ProxyOptions{Proxies: map[string]string{"all": p.String()}})
+	mw, err := middleware.Routes(middleware.RouteOptions{Proxies: map[string]string{"all": p.String()}})
 	if err != nil {
 		log.Fatal(err)
 	}

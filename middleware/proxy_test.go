@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -26,9 +27,10 @@ import (
 var proxyEnvVars = []string{
 	"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY",
 	"all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "REQUEST_METHOD",
+	"RELAY_CA_BUNDLE", "SSL_CERT_FILE",
 }
 
-// setProxyEnv clears the proxy variables for the test and sets kv
+// setProxyEnv clears the proxy (and CA bundle) variables for the test and sets kv
 // (name, value, name, value, …).
 func setProxyEnv(t *testing.T, kv ...string) {
 	t.Helper()
@@ -175,7 +177,7 @@ func TestProxySelectorRejects(t *testing.T) {
 		if strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("%v: error %q shows the password", c, err)
 		}
-		if _, err := middleware.ProxyWithOptions(middleware.ProxyOptions{Proxies: c.proxies}); c.env == nil && err == nil {
+		if _, err := middleware.Routes(middleware.RouteOptions{Proxies: c.proxies}); c.env == nil && err == nil {
 			t.Errorf("%v: ProxyWithOptions accepted it", c)
 		}
 	}
@@ -322,16 +324,17 @@ func (w *world) proxy(t *testing.T, o proxytest.Options) *proxytest.Proxy {
 	return p
 }
 
-// base returns the transport the session would build: context choices only,
+// base returns the transport the session would build: routed, direct unless a route says otherwise,
 // the world's dialer, and trust in its certificates.
 func (w *world) base(t *testing.T) http.RoundTripper {
-	rt, err := transport.New(transport.IgnoreEnvironment(), transport.Proxy(transport.ContextProxy(nil)),
+	rt, err := transport.New(transport.IgnoreEnvironment(), transport.Proxy(nil),
 		transport.DialContext(w.dial), transport.TLSConfig(&tls.Config{RootCAs: w.roots}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(rt.(*http.Transport).CloseIdleConnections)
-	return rt
+	pools := transport.Pools(rt.(*http.Transport))
+	t.Cleanup(func() { middleware.CloseIdleConnections(pools) })
+	return pools
 }
 
 // fetch sends a GET for url through rt with ctx and returns the body.
@@ -355,9 +358,9 @@ func fetch(ctx context.Context, rt http.RoundTripper, url string, header ...stri
 	return string(b), err
 }
 
-func mustProxy(t *testing.T, o middleware.ProxyOptions) middleware.Middleware {
+func mustProxy(t *testing.T, o middleware.RouteOptions) middleware.Middleware {
 	t.Helper()
-	mw, err := middleware.ProxyWithOptions(o)
+	mw, err := middleware.Routes(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +374,7 @@ func TestProxyCredentialsGoToTheProxyAlone(t *testing.T) {
 	setProxyEnv(t)
 	w := newWorld(t)
 	p := w.proxy(t, proxytest.Options{User: "alice", Password: "s3cret", Name: "p1"})
-	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{
+	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{
 		Proxies: map[string]string{"all": p.URLWithAuth("alice", "s3cret").String()},
 	}))
 
@@ -416,7 +419,7 @@ func TestProxyHeaderOfTheRequest(t *testing.T) {
 	setProxyEnv(t)
 	w := newWorld(t)
 	p := w.proxy(t, proxytest.Options{})
-	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{
+	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{
 		Proxies: map[string]string{"http://via.example.com": p.URL.String(), "https://via.example.com": p.URL.String()},
 	}))
 	const token = "Bearer proxy-token"
@@ -439,7 +442,7 @@ func TestProxyAuthRequired(t *testing.T) {
 	w := newWorld(t)
 	p := w.proxy(t, proxytest.Options{User: "alice", Password: "s3cret"})
 	for _, proxyURL := range []*url.URL{p.URL, p.URLWithAuth("alice", "hunter2")} {
-		rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{
+		rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{
 			Proxies: map[string]string{"all": proxyURL.String()},
 		}))
 		for _, target := range []string{"http://api.example.com/", "https://api.example.com/"} {
@@ -472,7 +475,7 @@ func TestProxyPerRequestChoice(t *testing.T) {
 	chosen := w.proxy(t, proxytest.Options{Name: "chosen"})
 	env := w.proxy(t, proxytest.Options{Name: "env"})
 	setProxyEnv(t, "HTTP_PROXY", env.URL.String())
-	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{
+	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{
 		Proxies: map[string]string{"http://mapped.example.com": mapped.URL.String()}, TrustEnv: true,
 	}))
 	for _, tt := range []struct {
@@ -504,7 +507,7 @@ func TestProxyEnvironment(t *testing.T) {
 
 	t.Run("HTTP_PROXY, HTTPS_PROXY, NO_PROXY", func(t *testing.T) {
 		setProxyEnv(t, "HTTP_PROXY", hp.URL.String(), "https_proxy", sp.URL.String(), "NO_PROXY", "direct.example.com,10.0.0.0/8")
-		rt := middleware.Chain(base, mustProxy(t, middleware.ProxyOptions{TrustEnv: true}))
+		rt := middleware.Chain(base, mustProxy(t, middleware.RouteOptions{TrustEnv: true}))
 		before := sp.Connects()
 		for url, want := range map[string]string{
 			"http://api.example.com/":     "via=1.1 hp",
@@ -522,7 +525,7 @@ func TestProxyEnvironment(t *testing.T) {
 	})
 	t.Run("ALL_PROXY for both schemes, NO_PROXY applies", func(t *testing.T) {
 		setProxyEnv(t, "ALL_PROXY", ap.URL.String(), "no_proxy", "direct.example.com")
-		rt := middleware.Chain(base, mustProxy(t, middleware.ProxyOptions{TrustEnv: true}))
+		rt := middleware.Chain(base, mustProxy(t, middleware.RouteOptions{TrustEnv: true}))
 		before := ap.Targets()
 		for _, u := range []string{"http://api.example.com/", "https://api.example.com/", "http://direct.example.com/", "https://direct.example.com/"} {
 			if _, err := fetch(t.Context(), rt, u); err != nil {
@@ -536,7 +539,7 @@ func TestProxyEnvironment(t *testing.T) {
 	})
 	t.Run("TrustEnv off", func(t *testing.T) {
 		setProxyEnv(t, "ALL_PROXY", ap.URL.String())
-		rt := middleware.Chain(base, mustProxy(t, middleware.ProxyOptions{}))
+		rt := middleware.Chain(base, mustProxy(t, middleware.RouteOptions{}))
 		before := ap.Requests()
 		if body, err := fetch(t.Context(), rt, "http://api.example.com/"); err != nil || body != "host=api.example.com via=" {
 			t.Errorf("%q, %v; want a direct answer", body, err)
@@ -547,8 +550,8 @@ func TestProxyEnvironment(t *testing.T) {
 	})
 	t.Run("read when built, or per request", func(t *testing.T) {
 		setProxyEnv(t, "HTTP_PROXY", hp.URL.String())
-		once := middleware.Chain(base, mustProxy(t, middleware.ProxyOptions{TrustEnv: true}))
-		each := middleware.Chain(base, mustProxy(t, middleware.ProxyOptions{TrustEnv: true, EnvPerRequest: true}))
+		once := middleware.Chain(base, mustProxy(t, middleware.RouteOptions{TrustEnv: true}))
+		each := middleware.Chain(base, mustProxy(t, middleware.RouteOptions{TrustEnv: true, EnvPerRequest: true}))
 		t.Setenv("HTTP_PROXY", ap.URL.String())
 		for rt, want := range map[http.RoundTripper]string{once: "via=1.1 hp", each: "via=1.1 ap"} {
 			if body, err := fetch(t.Context(), rt, "http://api.example.com/"); err != nil || !strings.HasSuffix(body, want) {
@@ -558,11 +561,11 @@ func TestProxyEnvironment(t *testing.T) {
 	})
 	t.Run("bad variable is an error when built", func(t *testing.T) {
 		setProxyEnv(t, "HTTPS_PROXY", "ftp://u:hunter2@p.test")
-		_, err := middleware.ProxyWithOptions(middleware.ProxyOptions{TrustEnv: true})
+		_, err := middleware.Routes(middleware.RouteOptions{TrustEnv: true})
 		if err == nil || !strings.Contains(err.Error(), "HTTPS_PROXY") || strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("err = %v", err)
 		}
-		if _, err := middleware.ProxyWithOptions(middleware.ProxyOptions{}); err != nil {
+		if _, err := middleware.Routes(middleware.RouteOptions{}); err != nil {
 			t.Errorf("without TrustEnv: %v", err)
 		}
 	})
@@ -577,7 +580,7 @@ func TestProxyRedirectHops(t *testing.T) {
 	pb := w.proxy(t, proxytest.Options{Name: "pb"})
 	rt := middleware.Chain(w.base(t),
 		middleware.Redirects(middleware.RedirectOptions{}),
-		mustProxy(t, middleware.ProxyOptions{Proxies: map[string]string{
+		mustProxy(t, middleware.RouteOptions{Proxies: map[string]string{
 			"all://a.example.com": pa.URLWithAuth("a", "pa").String(),
 			"all://b.example.com": pb.URL.String(),
 		}}),
@@ -621,10 +624,10 @@ func TestProxyFrom(t *testing.T) {
 	p2 := w.proxy(t, proxytest.Options{Name: "p2"})
 	var mu sync.Mutex
 	proxies := map[string]string{"http": p1.URL.String()}
-	mw, err := middleware.ProxyFrom(func() middleware.ProxyOptions {
+	mw, err := middleware.RoutesFrom(func() middleware.RouteOptions {
 		mu.Lock()
 		defer mu.Unlock()
-		return middleware.ProxyOptions{Proxies: proxies}
+		return middleware.RouteOptions{Proxies: proxies}
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -646,8 +649,8 @@ func TestProxyFrom(t *testing.T) {
 	step(func() { delete(proxies, "gopher") }, "via=1.1 p2")
 	step(func() { proxies = nil }, "via=")
 
-	if _, err := middleware.ProxyFrom(func() middleware.ProxyOptions {
-		return middleware.ProxyOptions{Proxies: map[string]string{"http": "ftp://x"}}
+	if _, err := middleware.RoutesFrom(func() middleware.RouteOptions {
+		return middleware.RouteOptions{Proxies: map[string]string{"http": "ftp://x"}}
 	}); err == nil {
 		t.Error("ProxyFrom accepted a bad configuration")
 	}
@@ -662,7 +665,7 @@ func TestProxyHTTPSProxy(t *testing.T) {
 	if p.URL.Scheme != "https" {
 		t.Fatalf("proxy URL %s", p.URL)
 	}
-	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{
+	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{
 		Proxies: map[string]string{"all": p.URLWithAuth("u", "p").String()},
 	}))
 	for url, want := range map[string]string{"http://api.example.com/": "via=1.1 tls-proxy", "https://api.example.com/": "via="} {
@@ -690,7 +693,7 @@ func TestProxyPoolsStayApart(t *testing.T) {
 		ps = append(ps, p)
 		proxies[fmt.Sprintf("all://h%d.example.com", i)] = p.URLWithAuth(n, "pw").String()
 	}
-	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{Proxies: proxies}))
+	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{Proxies: proxies}))
 	const goroutines, each = 24, 10
 	var wg sync.WaitGroup
 	for g := range goroutines {
@@ -733,7 +736,7 @@ func TestProxyTinyproxy(t *testing.T) {
 	setProxyEnv(t)
 	w := newWorld(t)
 	check := func(t *testing.T, proxyURL *url.URL) {
-		rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{
+		rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{
 			// tinyproxy resolves names itself: use the origins' addresses.
 			Proxies: map[string]string{"all": proxyURL.String()},
 		}))
@@ -754,7 +757,7 @@ func TestProxyTinyproxy(t *testing.T) {
 		withAuth := *u
 		withAuth.User = url.UserPassword("alice", "s3cret")
 		check(t, &withAuth)
-		rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{
+		rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{
 			Proxies: map[string]string{"all": u.String()},
 		}))
 		for _, target := range []string{w.plain.URL + "/", w.tls.URL + "/"} {
@@ -775,16 +778,16 @@ func TestProxyNoAllocationWhenDirect(t *testing.T) {
 	ok := &http.Response{StatusCode: http.StatusOK, Body: http.NoBody}
 	next := middleware.RoundTripperFunc(func(*http.Request) (*http.Response, error) { return ok, nil })
 	proxies := map[string]string{"http://other.example.com": "http://p:1", "https": "http://p:1"}
-	from, err := middleware.ProxyFrom(func() middleware.ProxyOptions {
-		return middleware.ProxyOptions{Proxies: proxies, TrustEnv: true}
+	from, err := middleware.RoutesFrom(func() middleware.RouteOptions {
+		return middleware.RouteOptions{Proxies: proxies, TrustEnv: true}
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, mw := range map[string]middleware.Middleware{
-		"ProxyWithOptions, empty": mustProxy(t, middleware.ProxyOptions{}),
-		"ProxyWithOptions, env":   mustProxy(t, middleware.ProxyOptions{TrustEnv: true}),
-		"ProxyWithOptions, map": mustProxy(t, middleware.ProxyOptions{
+		"ProxyWithOptions, empty": mustProxy(t, middleware.RouteOptions{}),
+		"ProxyWithOptions, env":   mustProxy(t, middleware.RouteOptions{TrustEnv: true}),
+		"ProxyWithOptions, map": mustProxy(t, middleware.RouteOptions{
 			Proxies: map[string]string{"http://other.example.com": "http://p:1", "https": "http://p:1"}, TrustEnv: true,
 		}),
 		"ProxyFrom, map": from,
@@ -806,15 +809,15 @@ func BenchmarkProxy(b *testing.B) {
 	proxies := map[string]string{"http://other.example.com": "http://p:1", "https": "http://p:1"}
 	for _, bc := range []struct {
 		name string
-		o    middleware.ProxyOptions
+		o    middleware.RouteOptions
 		url  string
 	}{
-		{"none", middleware.ProxyOptions{TrustEnv: true}, "http://api.example.com/"},
-		{"map/direct", middleware.ProxyOptions{Proxies: proxies, TrustEnv: true}, "http://api.example.com/"},
-		{"map/proxied", middleware.ProxyOptions{Proxies: proxies, TrustEnv: true}, "https://api.example.com/"},
+		{"none", middleware.RouteOptions{TrustEnv: true}, "http://api.example.com/"},
+		{"map/direct", middleware.RouteOptions{Proxies: proxies, TrustEnv: true}, "http://api.example.com/"},
+		{"map/proxied", middleware.RouteOptions{Proxies: proxies, TrustEnv: true}, "https://api.example.com/"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			mw, err := middleware.ProxyWithOptions(bc.o)
+			mw, err := middleware.Routes(bc.o)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -829,30 +832,47 @@ func BenchmarkProxy(b *testing.B) {
 }
 
 // TestProxySOCKS5 runs plain HTTP and HTTPS through a SOCKS5 server with
-// username/password authentication. net/http sends the target's name to the
-// proxy for socks5:// and socks5h:// alike: relay's socks5:// does not yet
-// resolve names on the client (docs/proxies.md says so), and this test pins
-// that behaviour.
+// username/password authentication: socks5h:// sends the target's name to
+// the proxy, socks5:// resolves it on the client (curl's and Requests'
+// meaning) and sends the address. The socks5 case asks for localhost, which
+// resolves without a DNS query, and HTTPS by address, to check that TLS
+// goes through the SOCKS tunnel too.
 func TestProxySOCKS5(t *testing.T) {
 	setProxyEnv(t)
 	w := newWorld(t)
 	s := proxytest.NewSOCKS5(t, "sam", "s0cks", w.dial)
-	for _, scheme := range []string{"socks5h", "socks5"} {
+	_, plainPort, _ := net.SplitHostPort(w.plain.Listener.Addr().String())
+	tlsAddr := w.tls.Listener.Addr().String()
+	for _, c := range []struct{ scheme, target, want string }{
+		{"socks5h", "http://api.example.com/", "host=api.example.com via="},
+		{"socks5h", "https://api.example.com/", "host=api.example.com via="},
+		{"socks5", "http://localhost:" + plainPort + "/", "host=localhost:" + plainPort + " via="},
+		{"socks5", "https://" + tlsAddr + "/", "host=" + tlsAddr + " via="},
+	} {
 		u := *s.URL
-		u.Scheme, u.User = scheme, url.UserPassword("sam", "s0cks")
-		rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{
+		u.Scheme, u.User = c.scheme, url.UserPassword("sam", "s0cks")
+		rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{
 			Proxies: map[string]string{"all": u.String()},
 		}))
-		for _, target := range []string{"http://api.example.com/", "https://api.example.com/"} {
-			body, err := fetch(t.Context(), rt, target, "Proxy-Authorization", "Basic bm90LWZvci10aGUtb3JpZ2lu")
-			if err != nil || body != "host=api.example.com via=" {
-				t.Errorf("%s via %s: %q, %v", target, scheme, body, err)
-			}
+		body, err := fetch(t.Context(), rt, c.target, "Proxy-Authorization", "Basic bm90LWZvci10aGUtb3JpZ2lu")
+		if err != nil || body != c.want {
+			t.Errorf("%s via %s: %q, %v; want %q", c.target, c.scheme, body, err, c.want)
 		}
 	}
-	want := []string{"domain api.example.com:80", "domain api.example.com:443", "domain api.example.com:80", "domain api.example.com:443"}
-	if diff := cmp.Diff(want, s.Targets()); diff != "" {
-		t.Errorf("SOCKS5 server saw (-want +got):\n%s", diff)
+	got := s.Targets()
+	want := []string{"domain api.example.com:80", "domain api.example.com:443"}
+	if len(got) < 4 || !slices.Equal(got[:2], want) {
+		t.Fatalf("SOCKS5 server saw %q; want %q first", got, want)
+	}
+	// localhost may resolve to ::1 first, which the origin does not listen
+	// on: what matters is that only addresses reached the proxy.
+	if !slices.Contains(got[2:], "ip 127.0.0.1:"+plainPort) || got[len(got)-1] != "ip "+tlsAddr {
+		t.Errorf("socks5:// targets %q; want the resolved ip 127.0.0.1:%s and ip %s", got[2:], plainPort, tlsAddr)
+	}
+	for _, g := range got[2:] {
+		if strings.HasPrefix(g, "domain") {
+			t.Errorf("socks5:// sent a name to the proxy: %q", g)
+		}
 	}
 	if got := w.originSawProxyAuth(); len(got) != 0 {
 		t.Errorf("origin saw Proxy-Authorization %q", got)
@@ -860,7 +880,7 @@ func TestProxySOCKS5(t *testing.T) {
 
 	bad := *s.URL
 	bad.User = url.UserPassword("sam", "wrong")
-	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.ProxyOptions{Proxies: map[string]string{"all": bad.String()}}))
+	rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{Proxies: map[string]string{"all": bad.String()}}))
 	if _, err := fetch(t.Context(), rt, "http://api.example.com/"); err == nil || strings.Contains(err.Error(), "wrong") {
 		t.Errorf("wrong SOCKS credentials: err = %v, want an error without the password", err)
 	}

@@ -122,15 +122,12 @@ func DialContext(dial func(ctx context.Context, network, addr string) (net.Conn,
 // [http.ProxyFromEnvironment] (HTTP_PROXY, HTTPS_PROXY, NO_PROXY), unless
 // [IgnoreEnvironment] is given.
 //
-// To honour the proxy chosen by the proxy middleware or set per request with
-// [middleware.WithProxy], wrap the function in [ContextProxy]. Under the middleware,
-// which is then the only source of proxy choices, give
-// Proxy(ContextProxy(nil)): the middleware passes a request it sends direct
-// on unmarked, and the transport must not put the environment's proxy back.
-//
-// The transport keys its connection pool by proxy, so connections made
-// through one proxy are never reused for a request sent through another or
-// directly.
+// Under a relay Session, or behind [Pools], routes choose the proxy per
+// hop (the route middleware, per-request client.Proxy): each route gets a
+// clone of the transport with its own proxy, so this function is what
+// applies when no route chooses one. A Session's own base transport is
+// built with Proxy(nil) for that reason: its route middleware reads the
+// environment when Session.TrustEnv says so, and nothing else must.
 func Proxy(proxy func(*http.Request) (*url.URL, error)) Option {
 	return optionFunc(func(c *config) {
 		c.proxy = proxy

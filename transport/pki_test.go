@@ -20,6 +20,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/relayhttp/relay/middleware"
 )
 
 // testPKI is a throw-away certificate authority with a server leaf and a
@@ -230,6 +232,6 @@ func get(t testing.TB, rt http.RoundTripper, url string) (proto int, body string
 
 // clearEnv unsets the CA bundle variables for the test.
 func clearEnv(t *testing.T) {
-	t.Setenv(envCABundle, "")
-	t.Setenv(envSSLCertFile, "")
+	t.Setenv(middleware.EnvCABundle, "")
+	t.Setenv(middleware.EnvSSLCertFile, "")
 }

@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
@@ -15,31 +14,6 @@ import (
 	"github.com/relayhttp/relay/internal/proxytest"
 	"github.com/relayhttp/relay/middleware"
 )
-
-func TestContextProxy(t *testing.T) {
-	a, _ := url.Parse("http://a.test:3128")
-	b, _ := url.Parse("http://b.test:3128")
-	fallback := func(*http.Request) (*url.URL, error) { return b, nil }
-	for _, tt := range []struct {
-		name     string
-		ctx      context.Context
-		fallback func(*http.Request) (*url.URL, error)
-		want     *url.URL
-	}{
-		{"context names a proxy", middleware.WithProxy(context.Background(), a), fallback, a},
-		{"context says direct", middleware.WithProxy(context.Background(), nil), fallback, nil},
-		{"context says nothing", context.Background(), fallback, b},
-		{"nothing, no fallback", context.Background(), nil, nil},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			req, _ := http.NewRequestWithContext(tt.ctx, "GET", "http://origin.test/", nil)
-			got, err := ContextProxy(tt.fallback)(req)
-			if err != nil || got != tt.want {
-				t.Errorf("got %v, %v; want %v", got, err, tt.want)
-			}
-		})
-	}
-}
 
 // TestProxyConnectRefused checks that a transport from New reports a
 // refused CONNECT as a *middleware.ProxyError naming the proxy without its
@@ -56,7 +30,7 @@ func TestProxyConnectRefused(t *testing.T) {
 	roots.AddCert(origin.Certificate())
 
 	proxy := proxytest.New(t, proxytest.Options{User: "u", Password: "s3cret"})
-	tr := mustNew(t, IgnoreEnvironment(), Proxy(ContextProxy(nil)), TLSConfig(&tls.Config{RootCAs: roots}))
+	tr := Pools(mustNew(t, IgnoreEnvironment(), Proxy(nil), TLSConfig(&tls.Config{RootCAs: roots})))
 
 	send := func(p *url.URL) (string, error) {
 		ctx := middleware.WithProxy(t.Context(), p)

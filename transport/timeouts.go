@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/relayhttp/relay/middleware"
@@ -66,7 +67,37 @@ func (d *timeoutDialer) dialTLSContext(ctx context.Context, network, addr string
 	if err != nil {
 		return nil, err
 	}
-	cfg := d.t.TLSClientConfig.Clone()
+	return handshake(ctx, d.t, conn, addr)
+}
+
+// isTimeoutDialTLS reports whether f is the DialTLSContext that
+// installTimeouts sets: a clone of such a transport must get its own (see
+// tlsDialFor), since this one handshakes with the TLS configuration of the
+// transport it was installed on.
+func isTimeoutDialTLS(f func(ctx context.Context, network, addr string) (net.Conn, error)) bool {
+	// A method value's code pointer is the same for every receiver.
+	return f != nil && reflect.ValueOf(f).Pointer() == reflect.ValueOf((*timeoutDialer)(nil).dialTLSContext).Pointer()
+}
+
+// tlsDialFor returns a DialTLSContext for t that opens the connection with
+// t.DialContext and does the handshake as a transport from New does: with
+// t.TLSClientConfig, under the per-request TLS-handshake timeout.
+func tlsDialFor(t *http.Transport) func(ctx context.Context, network, addr string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := t.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return handshake(ctx, t, conn, addr)
+	}
+}
+
+// handshake makes conn, dialled to addr, a TLS client connection with
+// t.TLSClientConfig (the dialled host as ServerName unless it names one),
+// under the request's TLS-handshake timeout, t.TLSHandshakeTimeout by
+// default. It closes conn when it fails.
+func handshake(ctx context.Context, t *http.Transport, conn net.Conn, addr string) (net.Conn, error) {
+	cfg := t.TLSClientConfig.Clone()
 	if cfg == nil {
 		cfg = &tls.Config{}
 	}
@@ -78,7 +109,7 @@ func (d *timeoutDialer) dialTLSContext(ctx context.Context, network, addr string
 		}
 		cfg.ServerName = host
 	}
-	timeout := d.t.TLSHandshakeTimeout
+	timeout := t.TLSHandshakeTimeout
 	if h := middleware.RequestTimeouts(ctx).TLSHandshake; h != 0 {
 		timeout = h
 	}

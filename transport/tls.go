@@ -8,12 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-)
 
-// Environment variables naming a CA bundle, in the order New consults them.
-const (
-	envCABundle    = "RELAY_CA_BUNDLE"
-	envSSLCertFile = "SSL_CERT_FILE"
+	"github.com/relayhttp/relay/middleware"
 )
 
 // maxPEMFileSize bounds how much of a CA bundle or certificate file is read.
@@ -21,17 +17,15 @@ const (
 // (or a device such as /dev/zero), not a certificate store.
 const maxPEMFileSize = 16 << 20
 
-// caBundleFromEnvironment returns the CA bundle path the environment names
-// and a description of the variable it came from: RELAY_CA_BUNDLE if it is
-// set and not empty, else SSL_CERT_FILE, else "" and "". It is the only
-// place this package reads the environment.
+// caBundleFromEnvironment returns the CA bundle path the environment (read
+// with getenv) names and a description of the variable it came from. It is
+// the only place this package reads the environment.
 func caBundleFromEnvironment(getenv func(string) string) (path, source string) {
-	for _, name := range [...]string{envCABundle, envSSLCertFile} {
-		if v := getenv(name); v != "" {
-			return v, "environment variable " + name
-		}
+	path, name := middleware.CABundleFrom(getenv)
+	if path == "" {
+		return "", ""
 	}
-	return "", ""
+	return path, "environment variable " + name
 }
 
 // loadCABundle reads the PEM file at path into a new pool holding exactly its
@@ -71,30 +65,13 @@ func loadCABundle(path, source string) (*x509.CertPool, error) {
 // belong together.
 func (s clientCertSource) load() (tls.Certificate, error) {
 	if s.combined {
-		data, err := readPEMFile(s.pemFile)
-		if err != nil {
-			return tls.Certificate{}, fmt.Errorf("transport: client certificate (from ClientCertPEM option): %w", err)
-		}
-		cert, err := tls.X509KeyPair(data, data)
-		if err != nil {
-			return tls.Certificate{}, fmt.Errorf("transport: client certificate %q (from ClientCertPEM option): %w", s.pemFile, err)
-		}
-		return cert, nil
+		return loadKeyPair(s.pemFile, "", "ClientCertPEM option")
 	}
-	certPEM, err := readPEMFile(s.certFile)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("transport: client certificate (from ClientCert option): %w", err)
+	if s.keyFile == "" { // not the combined form: a key file was asked for
+		return tls.Certificate{}, fmt.Errorf("transport: client key (from ClientCert option): %w",
+			&os.PathError{Op: "open", Path: "", Err: errors.New("empty path")})
 	}
-	keyPEM, err := readPEMFile(s.keyFile)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("transport: client key (from ClientCert option): %w", err)
-	}
-	cert, err := tls.X509KeyPair(certPEM, keyPEM)
-	if err != nil {
-		return tls.Certificate{}, fmt.Errorf("transport: client certificate %q with key %q (from ClientCert option): %w",
-			s.certFile, s.keyFile, err)
-	}
-	return cert, nil
+	return loadKeyPair(s.certFile, s.keyFile, "ClientCert option")
 }
 
 // errFileTooLarge is reported for a PEM file over maxPEMFileSize.
@@ -120,3 +97,10 @@ func readPEMFile(path string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// TLSSettings are the TLS choices of a route — Requests' verify and cert —
+// as a relay Session takes them in its TLS field: InsecureSkipVerify, or a
+// CABundle whose certificates are the only roots, and a client certificate
+// (CertFile, with its key in KeyFile or, when KeyFile is "", in CertFile).
+// See middleware.TLSSettings for each field.
+type TLSSettings = middleware.TLSSettings

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/relayhttp/relay/middleware"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -58,22 +59,22 @@ func TestCABundle(t *testing.T) {
 		{name: "option", opts: []Option{CABundle(p.caFile)}, wantRoots: p.pool(), wantOK: true},
 		{name: "option is the only roots", opts: []Option{CABundle(other.caFile)}, wantRoots: other.pool()},
 		{name: "system roots", wantRoots: nil},
-		{name: "RELAY_CA_BUNDLE", env: map[string]string{envCABundle: p.caFile}, wantRoots: p.pool(), wantOK: true},
-		{name: "SSL_CERT_FILE", env: map[string]string{envSSLCertFile: p.caFile}, wantRoots: p.pool(), wantOK: true},
+		{name: "RELAY_CA_BUNDLE", env: map[string]string{middleware.EnvCABundle: p.caFile}, wantRoots: p.pool(), wantOK: true},
+		{name: "SSL_CERT_FILE", env: map[string]string{middleware.EnvSSLCertFile: p.caFile}, wantRoots: p.pool(), wantOK: true},
 		{
 			name:      "RELAY_CA_BUNDLE before SSL_CERT_FILE",
-			env:       map[string]string{envCABundle: other.caFile, envSSLCertFile: p.caFile},
+			env:       map[string]string{middleware.EnvCABundle: other.caFile, middleware.EnvSSLCertFile: p.caFile},
 			wantRoots: other.pool(),
 		},
 		{
 			name:      "option before environment",
-			env:       map[string]string{envCABundle: missing},
+			env:       map[string]string{middleware.EnvCABundle: missing},
 			opts:      []Option{CABundle(p.caFile)},
 			wantRoots: p.pool(), wantOK: true,
 		},
 		{
 			name:      "TLSConfig roots before environment",
-			env:       map[string]string{envCABundle: missing},
+			env:       map[string]string{middleware.EnvCABundle: missing},
 			opts:      []Option{TLSConfig(&tls.Config{RootCAs: p.pool()})},
 			wantRoots: p.pool(), wantOK: true,
 		},
@@ -84,7 +85,7 @@ func TestCABundle(t *testing.T) {
 		},
 		{
 			name:      "IgnoreEnvironment",
-			env:       map[string]string{envCABundle: missing, envSSLCertFile: missing},
+			env:       map[string]string{middleware.EnvCABundle: missing, middleware.EnvSSLCertFile: missing},
 			opts:      []Option{IgnoreEnvironment()},
 			wantRoots: nil,
 		},
@@ -139,8 +140,8 @@ func TestCABundleErrors(t *testing.T) {
 		wantIs   error
 	}{
 		{name: "missing file", opts: []Option{CABundle(missing)}, wantMsgs: []string{missing, "CABundle option"}, wantIs: fs.ErrNotExist},
-		{name: "missing from RELAY_CA_BUNDLE", env: map[string]string{envCABundle: missing}, wantMsgs: []string{missing, "environment variable RELAY_CA_BUNDLE"}, wantIs: fs.ErrNotExist},
-		{name: "missing from SSL_CERT_FILE", env: map[string]string{envSSLCertFile: missing}, wantMsgs: []string{missing, "environment variable SSL_CERT_FILE"}, wantIs: fs.ErrNotExist},
+		{name: "missing from RELAY_CA_BUNDLE", env: map[string]string{middleware.EnvCABundle: missing}, wantMsgs: []string{missing, "environment variable RELAY_CA_BUNDLE"}, wantIs: fs.ErrNotExist},
+		{name: "missing from SSL_CERT_FILE", env: map[string]string{middleware.EnvSSLCertFile: missing}, wantMsgs: []string{missing, "environment variable SSL_CERT_FILE"}, wantIs: fs.ErrNotExist},
 		{name: "empty file", opts: []Option{CABundle(empty)}, wantMsgs: []string{empty, "no PEM certificates"}},
 		{name: "key only", opts: []Option{CABundle(keyOnly)}, wantMsgs: []string{keyOnly, "no PEM certificates"}},
 		{name: "bad certificate", opts: []Option{CABundle(corrupt)}, wantMsgs: []string{corrupt, "certificate 1"}},
@@ -172,7 +173,7 @@ func TestCABundleErrors(t *testing.T) {
 
 func TestInsecureEnvironmentIsNotRead(t *testing.T) {
 	clearEnv(t)
-	t.Setenv(envCABundle, filepath.Join(t.TempDir(), "missing.pem"))
+	t.Setenv(middleware.EnvCABundle, filepath.Join(t.TempDir(), "missing.pem"))
 	tr := mustNew(t, InsecureSkipVerify())
 	if tr.TLSClientConfig.RootCAs != nil {
 		t.Error("an insecure transport has RootCAs from the environment")

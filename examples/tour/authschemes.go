@@ -22,7 +22,7 @@ import (
 func authSchemes(ctx context.Context, e *env) error {
 	// What goes on the wire under /digest-auth, seen by a mount: the auth
 	// middleware runs above it, so it sees the 401 and the answer.
-	base, err := transport.New(transport.Proxy(transport.ContextProxy(nil)))
+	base, err := transport.New(transport.IgnoreEnvironment())
 	if err != nil {
 		return err
 	}

@@ -27,12 +27,10 @@ func sessionOver(opts ...transport.Option) (*client.Session, error) {
 	return client.NewSession(client.WithTransport(rt)), nil
 }
 
-// sessionOverCA builds a session that trusts https://httpbin-tls and, like
-// NewSession's own transport, dials the proxy the session picks. (A
-// transport from transport.New without the Proxy option reads HTTP_PROXY &
-// co. itself and never sees Session.Proxies or client.Proxy.)
+// sessionOverCA builds a session over a transport that trusts
+// https://httpbin-tls; the session routes it through the proxies it picks.
 func sessionOverCA(e *env) (*client.Session, error) {
-	return sessionOver(transport.CABundle(e.tlsCAFile), transport.Proxy(transport.ContextProxy(nil)))
+	return sessionOver(transport.CABundle(e.tlsCAFile), transport.IgnoreEnvironment())
 }
 
 // certVerification: certificates are verified by default; a CA bundle adds

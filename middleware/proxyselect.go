@@ -1,0 +1,340 @@
+package middleware
+
+import (
+	"fmt"
+	"maps"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/relayhttp/relay/internal/origin"
+)
+
+// ProxyConfig is a raw proxy configuration; [NewProxySelector] validates and
+// compiles it.
+type ProxyConfig struct {
+	// Proxies maps a key to a proxy URL, as the proxies dict of Python
+	// Requests does. Keys, case-insensitive:
+	//
+	//	"http", "https"            every URL of that scheme
+	//	"all"                      every URL
+	//	"http://host", "https://host", "all://host"
+	//	                           that host (exactly: no subdomains), any port
+	//	"http://host:port", …      that host and port (a URL without a port
+	//	                           has its scheme's default port)
+	//	"no_proxy"                 replaces Env.NoProxy, as in Requests
+	//
+	// For a URL, the most specific key wins: scheme://host:port,
+	// scheme://host, all://host:port, all://host, scheme, all; then the
+	// environment. An empty value means "direct": the lookup stops there.
+	//
+	// Values are proxy URLs with the scheme http, https (TLS to the proxy,
+	// verified with the transport's TLS settings), socks5h (the proxy
+	// resolves the target's name) or socks5 (the client resolves it, as
+	// curl and Requests do; transport.Pools dials it so); "host:port" alone
+	// means http://host:port. Credentials in a value
+	// (http://user:pass@proxy:3128) are sent to that proxy alone: as Basic
+	// Proxy-Authorization to an HTTP(S) proxy, as RFC 1929
+	// username/password to a SOCKS5 one.
+	Proxies map[string]string
+
+	// Env, when not nil, is consulted for URLs no key of Proxies matches:
+	// Requests' trust_env. Read it with [ProxyEnvFromEnvironment].
+	Env *ProxyEnv
+
+	// Name is what the map is called in the sources the selector reports
+	// ("Session" gives `Session.Proxies["https"]`); "" gives
+	// `Proxies["https"]`.
+	Name string
+}
+
+// ProxySelector is a compiled [ProxyConfig]: it picks the proxy for a URL.
+// It is immutable and safe for concurrent use.
+type ProxySelector struct {
+	byKey     map[string]proxyEntry // normalized keys
+	hostKeys  bool                  // some key names a host
+	scheme    [3]proxyEntry         // "http", "https", "all"
+	schemeSet [3]bool
+	env       func(*url.URL) (*url.URL, error)
+	envNames  [2]Source     // the variable each scheme's proxy comes from; unset: none
+	envRoutes [2]proxyEntry // the route of each scheme's proxy, once seen
+	noProxy   proxyEntry    // direct, by NO_PROXY
+}
+
+// proxyEntry is one key's proxy (nil: direct) and the key, as given, for
+// its Source; route is the two as a Route, made once.
+type proxyEntry struct {
+	u     *url.URL
+	src   Source
+	route *Route
+}
+
+func newProxyEntry(u *url.URL, src Source) proxyEntry {
+	return proxyEntry{u, src, &Route{Proxy: u, ProxySource: src}}
+}
+
+const (
+	slotHTTP = iota
+	slotHTTPS
+	slotAll
+)
+
+// NewProxySelector validates c and compiles it. It reports, naming the key
+// or variable, a key it does not know, a value that is not a proxy URL or
+// whose scheme is not http, https, socks5 or socks5h; the error never holds
+// a password. The selector keeps no reference to c's map.
+//
+// The sources the selector reports ([ProxySelector.Choose]) name a key as
+// Proxies["key"] in the layer [FromSession], with c.Name before it.
+func NewProxySelector(c ProxyConfig) (*ProxySelector, error) {
+	s := &ProxySelector{byKey: make(map[string]proxyEntry)}
+	noProxy, noProxySet := "", false
+	for _, k := range slices.Sorted(maps.Keys(c.Proxies)) { // deterministic errors
+		v := c.Proxies[k]
+		key, err := parseProxyKey(k)
+		if err != nil {
+			return nil, err
+		}
+		if key == "no_proxy" {
+			noProxy, noProxySet = v, true
+			continue
+		}
+		var u *url.URL
+		if v != "" {
+			if u, err = ParseProxyURL(v); err != nil {
+				return nil, fmt.Errorf("middleware: proxy for %q: %w", k, err)
+			}
+		}
+		if _, dup := s.byKey[key]; dup {
+			return nil, fmt.Errorf("middleware: proxy keys %q and another spelling of %q both given", k, key)
+		}
+		e := newProxyEntry(u, Source{FromSession, fmt.Sprintf("%sProxies[%q]", prefixName(c.Name), k)})
+		s.byKey[key] = e
+		switch key {
+		case "http":
+			s.scheme[slotHTTP], s.schemeSet[slotHTTP] = e, true
+		case "https":
+			s.scheme[slotHTTPS], s.schemeSet[slotHTTPS] = e, true
+		case "all":
+			s.scheme[slotAll], s.schemeSet[slotAll] = e, true
+		default:
+			s.hostKeys = true
+		}
+	}
+	if c.Env != nil {
+		env := *c.Env
+		if noProxySet {
+			env.NoProxy = noProxy
+		}
+		f, err := env.compile()
+		if err != nil {
+			return nil, err
+		}
+		s.env = f
+		s.envNames = env.names()
+		s.noProxy = newProxyEntry(nil, Source{FromEnvironment, "NO_PROXY"})
+		for i, scheme := range [2]string{"http", "https"} {
+			if s.envNames[i].Set() {
+				p, _ := f(&url.URL{Scheme: scheme, Host: "relay.invalid"})
+				s.envRoutes[i] = newProxyEntry(p, s.envNames[i])
+			}
+		}
+	}
+	return s, nil
+}
+
+// prefixName is name followed by a dot, or "" for no name.
+func prefixName(name string) string {
+	if name == "" {
+		return ""
+	}
+	return name + "."
+}
+
+// Proxy returns the proxy for u, or nil for a direct connection. It never
+// fails: NewProxySelector checked everything. The URL returned is shared and
+// must not be modified.
+func (s *ProxySelector) Proxy(u *url.URL) *url.URL {
+	p, _ := s.Choose(u)
+	return p
+}
+
+// Choose returns the proxy for u (nil for a direct connection) and where
+// the choice came from: the key of the map, or the environment variable
+// (NO_PROXY for a host it sends direct). A source that is not set means
+// neither the map nor the environment say anything about u: the lookup
+// fell through. Choose does not allocate.
+func (s *ProxySelector) Choose(u *url.URL) (*url.URL, Source) {
+	e := s.choose(u)
+	return e.u, e.src
+}
+
+// choose returns the entry that decides for u: the zero entry when none
+// does. It allocates only for an environment proxy that differs from the
+// one its variable names (which httpproxy never returns).
+func (s *ProxySelector) choose(u *url.URL) proxyEntry {
+	scheme := u.Scheme
+	slot := -1
+	switch {
+	case scheme == "http":
+		slot = slotHTTP
+	case scheme == "https":
+		slot = slotHTTPS
+	case strings.EqualFold(scheme, "http"):
+		slot, scheme = slotHTTP, "http"
+	case strings.EqualFold(scheme, "https"):
+		slot, scheme = slotHTTPS, "https"
+	}
+	if s.hostKeys {
+		if e, ok := s.lookupHost(scheme, u); ok {
+			return e
+		}
+	}
+	if slot >= 0 && s.schemeSet[slot] {
+		return s.scheme[slot]
+	}
+	if s.schemeSet[slotAll] {
+		return s.scheme[slotAll]
+	}
+	if s.env != nil && slot >= 0 && s.envNames[slot].Set() {
+		p, _ := s.env(u) // no error: CGI is handled when the environment is read
+		switch e := s.envRoutes[slot]; {
+		case p == nil:
+			return s.noProxy
+		case p == e.u:
+			return e
+		}
+		return newProxyEntry(p, s.envNames[slot])
+	}
+	return proxyEntry{}
+}
+
+// ProxyFunc returns s.Proxy in the form [http.Transport.Proxy] takes.
+func (s *ProxySelector) ProxyFunc() func(*http.Request) (*url.URL, error) {
+	return func(req *http.Request) (*url.URL, error) { return s.Proxy(req.URL), nil }
+}
+
+// lookupHost tries the host keys for u in order of specificity. It builds
+// each key in a stack buffer, so a lookup does not allocate for host names of
+// ordinary length.
+func (s *ProxySelector) lookupHost(scheme string, u *url.URL) (proxyEntry, bool) {
+	host := u.Hostname()
+	if host == "" {
+		return proxyEntry{}, false
+	}
+	port := u.Port()
+	if port == "" {
+		port = origin.DefaultPort(scheme)
+	}
+	var arr [128]byte
+	for _, sch := range [2]string{scheme, "all"} {
+		if sch == "" {
+			continue
+		}
+		b := append(arr[:0], sch...)
+		b = append(b, "://"...)
+		b = appendLowerHost(b, host)
+		n := len(b)
+		if port != "" {
+			b = append(b, ':')
+			b = append(b, port...)
+			if p, ok := s.byKey[string(b)]; ok {
+				return p, true
+			}
+		}
+		if p, ok := s.byKey[string(b[:n])]; ok {
+			return p, true
+		}
+	}
+	return proxyEntry{}, false
+}
+
+// appendLowerHost appends host, lower-cased and in brackets when it is an
+// IPv6 address, to b.
+func appendLowerHost(b []byte, host string) []byte {
+	if strings.IndexByte(host, ':') < 0 {
+		return appendASCIILower(b, host)
+	}
+	b = append(b, '[')
+	b = appendASCIILower(b, host)
+	return append(b, ']')
+}
+
+// appendASCIILower appends s to b with A-Z lower-cased and every other byte
+// as it is.
+func appendASCIILower(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// parseProxyKey validates a key of ProxyConfig.Proxies and returns its
+// normal form: lower-case, IPv6 hosts in brackets, no trailing slash.
+func parseProxyKey(k string) (string, error) {
+	shown := redactRaw(k) // for errors: a mistaken key may hold a password
+	// ASCII case folding, as the lookup does: strings.ToLower would turn
+	// invalid UTF-8 into U+FFFD and the key would never match.
+	lk := string(appendASCIILower(nil, strings.TrimSpace(k)))
+	switch lk {
+	case "http", "https", "all", "no_proxy":
+		return lk, nil
+	}
+	scheme, rest, ok := strings.Cut(lk, "://")
+	if !ok {
+		return "", fmt.Errorf("middleware: proxy key %q: want http, https, all, no_proxy, or scheme://host[:port]", shown)
+	}
+	switch scheme {
+	case "http", "https", "all":
+	default:
+		return "", fmt.Errorf("middleware: proxy key %q: scheme %q is not http, https or all", shown, scheme)
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	if rest == "" || strings.ContainsAny(rest, "/?#@%[ \t\r\n\x00") && !strings.HasPrefix(rest, "[") {
+		return "", fmt.Errorf("middleware: proxy key %q: want scheme://host[:port] without path, query or user", shown)
+	}
+	host, port := rest, ""
+	switch {
+	case strings.HasPrefix(rest, "["): // [v6] or [v6]:port
+		end := strings.IndexByte(rest, ']')
+		if end < 0 {
+			return "", fmt.Errorf("middleware: proxy key %q: unclosed '['", shown)
+		}
+		host = rest[1:end]
+		switch after := rest[end+1:]; {
+		case after == "":
+		case after[0] == ':':
+			port = after[1:]
+		default:
+			return "", fmt.Errorf("middleware: proxy key %q: text after ']'", shown)
+		}
+		if net.ParseIP(host) == nil || strings.IndexByte(host, ':') < 0 {
+			return "", fmt.Errorf("middleware: proxy key %q: %q in brackets is not an IPv6 address", shown, host)
+		}
+	case strings.Count(rest, ":") == 1: // host:port
+		host, port, _ = strings.Cut(rest, ":")
+	case strings.Count(rest, ":") > 1: // a bare IPv6 address
+		if net.ParseIP(rest) == nil {
+			return "", fmt.Errorf("middleware: proxy key %q: bad host %q", shown, rest)
+		}
+	}
+	if port != "" || strings.HasSuffix(rest, ":") {
+		if !validPort(port) {
+			return "", fmt.Errorf("middleware: proxy key %q: bad port %q", shown, port)
+		}
+	}
+	if host == "" || strings.ContainsAny(host, "/?#@%[] \t\r\n\x00") {
+		return "", fmt.Errorf("middleware: proxy key %q: bad host %q", shown, host)
+	}
+	out := scheme + "://" + string(appendLowerHost(nil, host))
+	if port != "" {
+		out += ":" + port
+	}
+	return out, nil
+}

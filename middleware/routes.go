@@ -1,0 +1,281 @@
+package middleware
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+)
+
+// RouteOptions configures Routes and RoutesFrom: the session's layer of
+// every hop's route, and whether the environment's layer is read.
+type RouteOptions struct {
+	// Proxies maps keys to proxy URLs like the proxies dict of Python
+	// Requests: "http", "https", "all", "http://host", "all://host",
+	// "https://host:port", …; the most specific key wins, and an empty value
+	// sends matching URLs direct. ProxyConfig.Proxies documents the keys,
+	// the values (http, https, socks5 and socks5h proxy URLs, with optional
+	// credentials) and the order.
+	Proxies map[string]string
+
+	// TLS are the TLS choices of every hop that its request does not make
+	// itself.
+	TLS TLSSettings
+
+	// TrustEnv lets the environment's layer in, as Requests' trust_env:
+	// the proxies of HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY (upper-
+	// or lower-case, see ProxyEnv) for URLs no key of Proxies matches, and
+	// the CA bundle of RELAY_CA_BUNDLE, else SSL_CERT_FILE, when neither the
+	// request nor TLS choose how to verify. The environment is read once,
+	// when the middleware is built, unless EnvPerRequest is set.
+	TrustEnv bool
+
+	// EnvPerRequest makes the middleware read the environment again for
+	// every request (with TrustEnv), for a program that changes it while
+	// running. It costs a few lookups per request and a new compilation when
+	// the variables changed.
+	EnvPerRequest bool
+
+	// Name is what the options are called in sources and errors: "Session"
+	// gives `Session.Proxies["https"]` and "Session.TLS"; "" gives
+	// `RouteOptions.Proxies["https"]` and "RouteOptions.TLS".
+	Name string
+}
+
+// Proxy returns a route middleware that sends every request through the
+// proxy proxies names for its URL, or, when no key matches, through the
+// environment's: Routes with TrustEnv set, Requests' defaults.
+func Proxy(proxies map[string]string) (Middleware, error) {
+	return Routes(RouteOptions{Proxies: proxies, TrustEnv: true})
+}
+
+// Routes returns the route middleware: it chooses each hop's [Route] — the
+// proxy it goes through and the TLS settings it is made with — and puts it
+// in the request's context, where the base transport reads it
+// (transport.Pools, which a relay Session puts under every mount, gives
+// each route a connection pool of its own). Each setting is chosen by the
+// first layer that has it:
+//
+//  1. the request: a route its context already holds (WithRoute,
+//     WithProxy; a relay Session's client.Proxy, client.InsecureSkipVerify,
+//     client.CABundle, client.ClientCert), for every hop of its call;
+//  2. the session: the keys of o.Proxies, most specific first
+//     (scheme://host:port, scheme://host, all://host:port, all://host,
+//     scheme, all), and o.TLS;
+//  3. with o.TrustEnv, the environment: its proxies, NO_PROXY applied, and
+//     its CA bundle;
+//  4. otherwise the transport's own setting.
+//
+// Verification (InsecureSkipVerify or a CA bundle) and the client
+// certificate are two settings, chosen separately, as Requests merges
+// verify and cert. A hop whose route chooses nothing is passed on as it
+// came, without a single allocation.
+//
+// The middleware sits per mount, below the redirect middleware, so every hop
+// of a redirect chain is matched again by its own URL.
+//
+// Proxy credentials (http://user:pass@proxy:3128) go to that proxy alone:
+// net/http sends them as Basic Proxy-Authorization in the CONNECT request of
+// an HTTPS request and in a plain HTTP request sent to the proxy, never to
+// the origin and never inside the tunnel. A Proxy-Authorization header that
+// the request itself carries is removed unless the request is plain HTTP
+// going through an http or https proxy, the only case where it reaches a
+// proxy and no origin.
+//
+// A 407 answer, from the proxy to a plain HTTP request or to the CONNECT of
+// an HTTPS request (reported by transports from transport.New), ends the
+// request with a *ProxyError matching ErrProxyAuthRequired that names the
+// proxy without its password; the 407 body is drained and closed.
+//
+// Routes reports an unknown key or a bad proxy URL in o.Proxies or in the
+// environment (with TrustEnv), and contradictory o.TLS, as an error, never
+// per request. It copies o.Proxies: later changes to the map are not seen
+// (see RoutesFrom). Files are read by the transport, not here.
+func Routes(o RouteOptions) (Middleware, error) {
+	o.Proxies = maps.Clone(o.Proxies)
+	mw, err := RoutesFrom(func() RouteOptions { return o })
+	if err != nil {
+		return nil, err
+	}
+	return mw, nil
+}
+
+// RoutesFrom is Routes with the options read from source on every request,
+// for a relay Session whose Proxies, TLS and TrustEnv may change before it
+// is shared. The environment is read when RoutesFrom is called (or per
+// request with EnvPerRequest). The map source returns is only read, never
+// kept: the middleware compares the options with those it last compiled,
+// and compiles again only when they changed, so a request costs no
+// allocation.
+//
+// A bad configuration fails each request with its error until source
+// returns a good one. RoutesFrom reports one that source returns at once as
+// an error too, and returns the middleware all the same, for a caller (a
+// Session) that lets its user fix the configuration later.
+func RoutesFrom(source func() RouteOptions) (Middleware, error) {
+	s := &routeState{source: source, env: readRouteEnv()}
+	c := compileRoutes(source(), s.env)
+	s.cur.Store(c)
+	return s.middleware, c.err
+}
+
+// routeEnv is the environment's part of a route, as read.
+type routeEnv struct {
+	proxy       ProxyEnv
+	caBundle    string
+	caBundleVar string
+}
+
+func readRouteEnv() routeEnv {
+	e := routeEnv{proxy: ProxyEnvFromEnvironment()}
+	e.caBundle, e.caBundleVar = CABundleFromEnvironment()
+	return e
+}
+
+// routeConfig is one compiled configuration and what it was compiled from.
+type routeConfig struct {
+	o       RouteOptions // Proxies cloned
+	env     routeEnv     // with o.TrustEnv
+	sel     *ProxySelector
+	session Route // the session layer's TLS
+	envTLS  Route // the environment's CA bundle, with o.TrustEnv
+	err     error
+}
+
+func compileRoutes(o RouteOptions, env routeEnv) *routeConfig {
+	o.Proxies = maps.Clone(o.Proxies)
+	c := &routeConfig{o: o, env: env}
+	name := o.Name
+	if name == "" {
+		name = "RouteOptions"
+	}
+	pc := ProxyConfig{Proxies: o.Proxies, Name: name}
+	if o.TrustEnv {
+		pc.Env = &env.proxy
+		if env.caBundle != "" {
+			c.envTLS = Route{TLS: TLSSettings{CABundle: env.caBundle},
+				VerifySource: Source{FromEnvironment, env.caBundleVar}}
+		}
+	}
+	if c.sel, c.err = NewProxySelector(pc); c.err != nil {
+		return c
+	}
+	tlsName := name + ".TLS"
+	if c.err = o.TLS.Check(tlsName); c.err != nil {
+		return c
+	}
+	if o.TLS.choosesVerify() {
+		c.session.TLS.InsecureSkipVerify, c.session.TLS.CABundle = o.TLS.InsecureSkipVerify, o.TLS.CABundle
+		c.session.VerifySource = Source{FromSession, tlsName}
+	}
+	if o.TLS.choosesCert() {
+		c.session.TLS.CertFile, c.session.TLS.KeyFile = o.TLS.CertFile, o.TLS.KeyFile
+		c.session.CertSource = Source{FromSession, tlsName}
+	}
+	return c
+}
+
+// compiledFrom reports whether c was compiled from o and env.
+func (c *routeConfig) compiledFrom(o RouteOptions, env routeEnv) bool {
+	return c.o.TrustEnv == o.TrustEnv && c.o.EnvPerRequest == o.EnvPerRequest &&
+		c.o.TLS == o.TLS && c.o.Name == o.Name &&
+		(!o.TrustEnv || c.env == env) && maps.Equal(c.o.Proxies, o.Proxies)
+}
+
+// routeState is shared by every RoundTripper one route Middleware builds.
+type routeState struct {
+	source func() RouteOptions
+	env    routeEnv // read when the middleware was built
+	cur    atomic.Pointer[routeConfig]
+}
+
+func (s *routeState) middleware(next http.RoundTripper) http.RoundTripper {
+	return &routeRT{next: orDefault(next), s: s}
+}
+
+// config returns the compiled current configuration.
+func (s *routeState) config() *routeConfig {
+	o := s.source()
+	cur := s.cur.Load()
+	env := s.env
+	if o.TrustEnv && o.EnvPerRequest {
+		env = readRouteEnv()
+	}
+	if cur.compiledFrom(o, env) {
+		return cur
+	}
+	next := compileRoutes(o, env)
+	s.cur.Store(next) // concurrent compilations of the same change agree
+	return next
+}
+
+type routeRT struct {
+	next http.RoundTripper
+	s    *routeState
+}
+
+func (p *routeRT) CloseIdleConnections() { CloseIdleConnections(p.next) }
+
+func (p *routeRT) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := p.s.config()
+	if c.err != nil {
+		CloseRequestBody(req)
+		return nil, c.err
+	}
+	ctx := req.Context()
+	given := routeFrom(ctx)
+	var r Route
+	out := req
+	if given == nil && !c.session.Chooses() && !c.envTLS.Chooses() {
+		// Only the proxy may be chosen, and its route is made already.
+		if e := c.sel.choose(req.URL); e.route != nil {
+			r = *e.route
+			out = req.WithContext(context.WithValue(ctx, routeKey{}, e.route))
+		}
+	} else {
+		if given != nil {
+			r = *given
+		}
+		took := false
+		if !r.ProxySource.Set() {
+			if e := c.sel.choose(req.URL); e.src.Set() {
+				r.Proxy, r.ProxySource, took = e.u, e.src, true
+			}
+		}
+		took = r.under(&c.session) || took
+		took = r.under(&c.envTLS) || took
+		if took {
+			chosen := new(Route)
+			*chosen = r
+			out = req.WithContext(context.WithValue(ctx, routeKey{}, chosen))
+		}
+	}
+	var proxy *url.URL // the proxy the hop is known to go through
+	if r.ProxySource.Set() {
+		proxy = r.Proxy
+	}
+	if _, ok := out.Header["Proxy-Authorization"]; ok && !forwardsPlain(proxy, out.URL) {
+		// In a CONNECT tunnel, through SOCKS, or direct, the header would
+		// reach the origin.
+		if out == req {
+			out = req.Clone(ctx)
+		} else {
+			out.Header = out.Header.Clone()
+		}
+		delete(out.Header, "Proxy-Authorization")
+	}
+	resp, err := p.next.RoundTrip(out)
+	if err == nil && resp.StatusCode == http.StatusProxyAuthRequired && forwardsPlain(proxy, out.URL) {
+		DrainAndClose(resp)
+		return nil, NewProxyError(proxy, resp)
+	}
+	return resp, err
+}
+
+// forwardsPlain reports whether a request for target goes to proxy as a
+// forwarded plain HTTP request, so that the proxy reads its
+// Proxy-Authorization and a 407 answer is the proxy's.
+func forwardsPlain(proxy, target *url.URL) bool {
+	return proxy != nil && (proxy.Scheme == "http" || proxy.Scheme == "https") && target.Scheme == "http"
+}
