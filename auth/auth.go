@@ -26,6 +26,11 @@ type Authenticator interface {
 // and closes the 401 itself; Challenge must not read resp.Body. A scheme that
 // remembers its challenge authorizes later requests up front, with no 401
 // round trip.
+//
+// The one exception to the single resend is Digest's: when the answer is
+// refused only because its nonce has expired (stale=true, RFC 7616 §3.3),
+// Challenge is called with that 401 too and the request is answered once
+// more, so it is sent at most three times.
 type Challenger interface {
 	Authenticator
 	Challenge(req *http.Request, resp *http.Response) (bool, error)

@@ -35,9 +35,12 @@ import (
 // realm, and narrowed to the challenge's domain parameter when it names paths
 // on that origin. Later requests to that space are authorized up front, with
 // the nonce count increased, so a session pays the 401 round trip once. A
-// stale=true challenge replaces the nonce and the middleware resends once
-// without involving the caller. Nothing learned on one origin is ever used
-// on another.
+// 401 with stale=true to a request that carried an answer (the nonce expired,
+// up front or between a challenge and its answer) replaces the nonce, its
+// count back at 1, and the middleware answers once more without involving
+// the caller: once per request, so a second stale 401, or a 401 without
+// stale to an answer, is returned as it is. Nothing learned on one origin is
+// ever used on another.
 //
 // With qop=auth-int the request body is hashed, read a second time through
 // GetBody; a request with a body and no GetBody then fails with

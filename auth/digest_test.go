@@ -144,20 +144,31 @@ func TestDigestHidesPassword(t *testing.T) {
 
 // digestServer is a Digest-protected handler written independently of the
 // package under test (it parses with the test-exported tokenizer only). It
-// rejects replayed nonce counts and declares a nonce stale after maxUses.
+// rejects replayed nonce counts and declares a nonce stale after maxUses, or
+// when staleWhen says so, or forgets it after maxUses.
 type digestServer struct {
 	user, pass, realm string
 	algorithm         string // as sent in the challenge, "" for none
 	qop               string // qop-options sent, "" for none
 	maxUses           int    // 0: unlimited
 	opaque            string
+	// staleWhen, if set, replaces maxUses: it is given the nonce of an
+	// answer ("nonce-1" is the first one issued) and how many answers with
+	// that nonce were accepted before, and says whether it has expired.
+	staleWhen func(nonce string, uses int) bool
+	// forget makes a nonce used maxUses times unknown instead of stale: the
+	// next answer with it gets a challenge without stale=true, as from a
+	// server that restarted.
+	forget bool
 
 	mu           sync.Mutex
 	next         int
 	nonces       map[string]map[string]bool // nonce → nc values seen
+	renewals     map[string]bool            // nonces sent with stale=true
 	unauthorized int
 	ncs          []string // nc values of accepted requests, in order
 	bodies       []string
+	sent         []string // every request: "nonce nc body", "- body" without credentials
 }
 
 func (s *digestServer) challenge(stale bool) string {
@@ -176,6 +187,10 @@ func (s *digestServer) challenge(stale bool) string {
 	}
 	if stale {
 		c += ", stale=TRUE"
+		if s.renewals == nil {
+			s.renewals = map[string]bool{}
+		}
+		s.renewals[nonce] = true
 	}
 	return c
 }
@@ -194,6 +209,15 @@ func (s *digestServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	line := "-"
+	for _, c := range auth.ParseChallenges(r.Header.Values("Authorization")...) {
+		p := map[string]string{}
+		for _, kv := range c.Params {
+			p[kv[0]] = kv[1]
+		}
+		line = p["nonce"] + " " + p["nc"]
+	}
+	s.sent = append(s.sent, line+" "+string(body))
 	ok, stale := s.check(r, body)
 	if !ok {
 		s.unauthorized++
@@ -220,7 +244,12 @@ func (s *digestServer) check(r *http.Request, body []byte) (ok, stale bool) {
 		p["opaque"] != s.opaque || !strings.EqualFold(p["algorithm"], s.algorithm) {
 		return false, false
 	}
-	if s.maxUses > 0 && len(seen) >= s.maxUses {
+	if s.forget && s.maxUses > 0 && len(seen) >= s.maxUses {
+		delete(s.nonces, p["nonce"])
+		return false, false
+	}
+	if s.staleWhen != nil && s.staleWhen(p["nonce"], len(seen)) ||
+		s.staleWhen == nil && s.maxUses > 0 && len(seen) >= s.maxUses {
 		return false, true
 	}
 	newHash := hashFor(s.algorithm)
@@ -254,6 +283,16 @@ func (s *digestServer) stats() (unauthorized int, ncs, bodies []string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.unauthorized, append([]string(nil), s.ncs...), append([]string(nil), s.bodies...)
+}
+
+// requests returns what the server has received, one line per request (see
+// digestServer.sent), and forgets it.
+func (s *digestServer) requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sent := s.sent
+	s.sent = nil
+	return sent
 }
 
 func do(t *testing.T, c *http.Client, method, url, body string) int {

@@ -18,7 +18,9 @@ import (
 // wins over a default. When a is a Challenger and the server answers 401, the
 // middleware lets it read the challenge and resends once, with a body
 // replayed through GetBody; a body that cannot be replayed ends with
-// middleware.ErrUnrewindableBody.
+// middleware.ErrUnrewindableBody. A Digest answer refused with stale=true is
+// renewed once more per request (see Digest). Every 401 it answers is drained
+// and closed; the one it does not answer is returned as it is.
 func Middleware(a Authenticator) middleware.Middleware {
 	return MiddlewareWithOptions(MiddlewareOptions{Auth: func() Authenticator { return a }})
 }
@@ -112,7 +114,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // authorize sends req with a's credentials, and answers one challenge if a
-// is a Challenger.
+// is a Challenger. A Challenger whose server declares the nonce of an answer
+// stale (staleChallenger) gets one renewal per request besides: for the
+// stale 401 of a request authorized up front, or for the one that answers
+// the challenge.
 func (t *transport) authorize(req *http.Request, a Authenticator) (*http.Response, error) {
 	first := req.Clone(req.Context())
 	if err := a.Authorize(first); err != nil {
@@ -127,32 +132,49 @@ func (t *transport) authorize(req *http.Request, a Authenticator) (*http.Respons
 	if !ok || resp.StatusCode != http.StatusUnauthorized {
 		return resp, nil
 	}
-	answer, err := c.Challenge(first, resp)
+	renewed := isStale(c, first, resp)
+	resp, sent, err := t.answer(req, c, first, resp)
+	if err != nil || sent == nil || resp.StatusCode != http.StatusUnauthorized ||
+		renewed || !isStale(c, sent, resp) {
+		return resp, err
+	}
+	resp, _, err = t.answer(req, c, sent, resp)
+	return resp, err
+}
+
+// answer lets c read the challenge of resp, the 401 that answered prev, and
+// sends a fresh copy of req with c's answer, its body replayed through
+// GetBody. It returns the response and the request it sent, or resp as it is
+// and a nil request when c has no answer. It drains and closes resp on every
+// other path.
+func (t *transport) answer(req *http.Request, c Challenger, prev *http.Request, resp *http.Response) (*http.Response, *http.Request, error) {
+	ok, err := c.Challenge(prev, resp)
 	if err != nil {
 		middleware.DrainAndClose(resp)
-		return nil, fmt.Errorf("auth: %w", err)
+		return nil, nil, fmt.Errorf("auth: %w", err)
 	}
-	if !answer {
-		return resp, nil
+	if !ok {
+		return resp, nil, nil
 	}
-	second := req.Clone(req.Context())
+	next := req.Clone(req.Context())
 	if req.Body != nil && req.Body != http.NoBody {
 		if req.GetBody == nil {
 			middleware.DrainAndClose(resp)
-			return nil, fmt.Errorf("auth: answering a challenge: %w", middleware.ErrUnrewindableBody)
+			return nil, nil, fmt.Errorf("auth: answering a challenge: %w", middleware.ErrUnrewindableBody)
 		}
 		body, err := req.GetBody()
 		if err != nil {
 			middleware.DrainAndClose(resp)
-			return nil, fmt.Errorf("auth: replaying the body to answer a challenge: %w", err)
+			return nil, nil, fmt.Errorf("auth: replaying the body to answer a challenge: %w", err)
 		}
-		second.Body = body
+		next.Body = body
 	}
-	if err := a.Authorize(second); err != nil {
-		middleware.CloseRequestBody(second)
+	if err := c.Authorize(next); err != nil {
+		middleware.CloseRequestBody(next)
 		middleware.DrainAndClose(resp)
-		return nil, fmt.Errorf("auth: %w", err)
+		return nil, nil, fmt.Errorf("auth: %w", err)
 	}
 	middleware.DrainAndClose(resp)
-	return t.next.RoundTrip(second)
+	resp, err = t.next.RoundTrip(next)
+	return resp, next, err
 }

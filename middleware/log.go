@@ -15,8 +15,15 @@ import (
 
 // LoggedSensitiveHeaders are the headers whose values the logging middleware
 // replaces with "[redacted]" when it logs headers, on top of those named in
-// LogOptions.Redact.
-var LoggedSensitiveHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
+// LogOptions.Redact: the sensitive headers of relay's security policy
+// (credentials, cookies, and the authentication challenges whose nonces and
+// opaque values the credentials answer) and Set-Cookie, which carries cookie
+// values. Names are matched case-insensitively, in requests and responses
+// alike.
+var LoggedSensitiveHeaders = []string{
+	"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
+	"WWW-Authenticate", "Proxy-Authenticate",
+}
 
 // LogOptions configures LogWithOptions.
 type LogOptions struct {
