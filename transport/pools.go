@@ -88,7 +88,7 @@ func PoolsWithOptions(base *http.Transport, o PoolsOptions) http.RoundTripper {
 	if o.Name == "" {
 		o.Name = "the transport"
 	}
-	p := &pools{base: base, o: o, epoch: time.Now(), retired: make(map[*pool]struct{})}
+	p := &pools{base: base, o: o, epoch: time.Now(), checkEvery: int64(fileCheckInterval), retired: make(map[*pool]struct{})}
 	p.baseDirect = base.Proxy == nil
 	if tc := base.TLSClientConfig; tc != nil {
 		p.ownRoots = tc.RootCAs != nil || tc.InsecureSkipVerify
@@ -105,6 +105,7 @@ type pools struct {
 	base          *http.Transport
 	o             PoolsOptions
 	epoch         time.Time // for monotonic clock readings
+	checkEvery    int64     // fileCheckInterval; tests shorten it
 	baseDirect    bool      // base sends every request direct
 	ownRoots      bool      // base verifies against roots of its own, or not at all
 	sharesH2      bool      // TLSNextProto set up by someone else: clones would share its HTTP/2 pool
@@ -218,7 +219,7 @@ func (p *pools) add(key routeKey, r *middleware.Route, now int64) (*pool, error)
 // with a pool built from them when they changed.
 func (p *pools) recheck(pl *pool, now int64) *pool {
 	due := pl.nextCheck.Load()
-	if now < due || !pl.nextCheck.CompareAndSwap(due, now+int64(fileCheckInterval)) || !changed(pl.files) {
+	if now < due || !pl.nextCheck.CompareAndSwap(due, now+p.checkEvery) || !changed(pl.files) {
 		return pl
 	}
 	p.mu.Lock()

@@ -18,7 +18,7 @@ func (p *pools) build(key routeKey, r *middleware.Route, now int64) (*pool, erro
 	}
 	pl := &pool{owner: p, key: key, route: *r}
 	pl.lastUsed.Store(now)
-	pl.nextCheck.Store(now + int64(fileCheckInterval))
+	pl.nextCheck.Store(now + p.checkEvery)
 	pl.files = snapshot(key.caBundle, key.certFile, key.keyFile)
 	if len(pl.files) == 0 {
 		pl.files = nil
@@ -42,13 +42,17 @@ func (p *pools) build(key routeKey, r *middleware.Route, now int64) (*pool, erro
 // again.
 func (p *pools) failing(old *pool, err error, now int64) *pool {
 	pl := &pool{owner: p, key: old.key, route: old.route}
-	pl.nextCheck.Store(now + int64(fileCheckInterval))
+	pl.nextCheck.Store(now + p.checkEvery)
 	pl.files = snapshot(old.key.caBundle, old.key.certFile, old.key.keyFile)
 	t := p.cloneWithProxy(old.key, &old.route)
 	tc := t.TLSClientConfig
 	if tc == nil {
 		tc = &tls.Config{}
 	}
+	// Every handshake fails with err. Verification is skipped only so that
+	// err, which names the file, is what the caller sees, not an unknown
+	// authority: VerifyConnection runs after it and refuses every server.
+	tc.InsecureSkipVerify = true
 	tc.VerifyConnection = func(tls.ConnectionState) error { return err }
 	t.TLSClientConfig = tc
 	p.ownTLSDial(t)

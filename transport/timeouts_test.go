@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/relayhttp/relay/internal/pkitest"
 	"github.com/relayhttp/relay/middleware"
 )
 
@@ -151,9 +152,9 @@ func TestConnectTimeout(t *testing.T) {
 // still negotiates HTTP/2, verifies the certificate against the URL's host,
 // and presents a client certificate.
 func TestTimeoutDialerKeepsHTTP2(t *testing.T) {
-	p := newPKI(t, "h2-timeouts")
-	srv := p.newServer(t, serverOptions{http2: true})
-	tr := mustNew(t, IgnoreEnvironment(), TLSConfig(&tls.Config{RootCAs: p.pool()}))
+	p := pkitest.New(t, "h2-timeouts")
+	srv := p.NewServer(t, pkitest.ServerOptions{HTTP2: true})
+	tr := mustNew(t, IgnoreEnvironment(), TLSConfig(&tls.Config{RootCAs: p.Pool()}))
 	if tr.DialTLSContext == nil {
 		t.Fatal("New installed no DialTLSContext")
 	}
@@ -171,12 +172,12 @@ func TestTimeoutDialerKeepsHTTP2(t *testing.T) {
 	// The ServerName is the URL's host: a.test, in the certificate, is
 	// accepted through a dialer that routes it to the server, and a name
 	// the certificate lacks is refused.
-	routed := mustNew(t, IgnoreEnvironment(), TLSConfig(&tls.Config{RootCAs: p.pool()}),
+	routed := mustNew(t, IgnoreEnvironment(), TLSConfig(&tls.Config{RootCAs: p.Pool()}),
 		DialContext(dialTo(srv.Listener.Addr().String())))
 	if err := roundTrip(t.Context(), routed, "https://a.test/"); err != nil {
 		t.Errorf("https://a.test/ routed to the server: %v", err)
 	}
-	wrong := mustNew(t, IgnoreEnvironment(), TLSConfig(&tls.Config{RootCAs: p.pool()}),
+	wrong := mustNew(t, IgnoreEnvironment(), TLSConfig(&tls.Config{RootCAs: p.Pool()}),
 		DialContext(dialTo(srv.Listener.Addr().String())))
 	err = roundTrip(t.Context(), wrong, "https://not-in-the-cert.test/")
 	var he x509.HostnameError

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/relayhttp/relay/internal/pkitest"
 	"github.com/relayhttp/relay/middleware"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -44,9 +45,9 @@ func TestCABundleFromEnvironment(t *testing.T) {
 }
 
 func TestCABundle(t *testing.T) {
-	p := newPKI(t, "bundle")
-	other := newPKI(t, "other")
-	srv := p.newServer(t, serverOptions{})
+	p := pkitest.New(t, "bundle")
+	other := pkitest.New(t, "other")
+	srv := p.NewServer(t, pkitest.ServerOptions{})
 	missing := filepath.Join(t.TempDir(), "missing.pem")
 
 	tests := []struct {
@@ -56,32 +57,32 @@ func TestCABundle(t *testing.T) {
 		wantRoots *x509.CertPool // nil: the system roots
 		wantOK    bool           // the request to srv verifies
 	}{
-		{name: "option", opts: []Option{CABundle(p.caFile)}, wantRoots: p.pool(), wantOK: true},
-		{name: "option is the only roots", opts: []Option{CABundle(other.caFile)}, wantRoots: other.pool()},
+		{name: "option", opts: []Option{CABundle(p.CAFile)}, wantRoots: p.Pool(), wantOK: true},
+		{name: "option is the only roots", opts: []Option{CABundle(other.CAFile)}, wantRoots: other.Pool()},
 		{name: "system roots", wantRoots: nil},
-		{name: "RELAY_CA_BUNDLE", env: map[string]string{middleware.EnvCABundle: p.caFile}, wantRoots: p.pool(), wantOK: true},
-		{name: "SSL_CERT_FILE", env: map[string]string{middleware.EnvSSLCertFile: p.caFile}, wantRoots: p.pool(), wantOK: true},
+		{name: "RELAY_CA_BUNDLE", env: map[string]string{middleware.EnvCABundle: p.CAFile}, wantRoots: p.Pool(), wantOK: true},
+		{name: "SSL_CERT_FILE", env: map[string]string{middleware.EnvSSLCertFile: p.CAFile}, wantRoots: p.Pool(), wantOK: true},
 		{
 			name:      "RELAY_CA_BUNDLE before SSL_CERT_FILE",
-			env:       map[string]string{middleware.EnvCABundle: other.caFile, middleware.EnvSSLCertFile: p.caFile},
-			wantRoots: other.pool(),
+			env:       map[string]string{middleware.EnvCABundle: other.CAFile, middleware.EnvSSLCertFile: p.CAFile},
+			wantRoots: other.Pool(),
 		},
 		{
 			name:      "option before environment",
 			env:       map[string]string{middleware.EnvCABundle: missing},
-			opts:      []Option{CABundle(p.caFile)},
-			wantRoots: p.pool(), wantOK: true,
+			opts:      []Option{CABundle(p.CAFile)},
+			wantRoots: p.Pool(), wantOK: true,
 		},
 		{
 			name:      "TLSConfig roots before environment",
 			env:       map[string]string{middleware.EnvCABundle: missing},
-			opts:      []Option{TLSConfig(&tls.Config{RootCAs: p.pool()})},
-			wantRoots: p.pool(), wantOK: true,
+			opts:      []Option{TLSConfig(&tls.Config{RootCAs: p.Pool()})},
+			wantRoots: p.Pool(), wantOK: true,
 		},
 		{
 			name:      "option before TLSConfig roots",
-			opts:      []Option{TLSConfig(&tls.Config{RootCAs: other.pool()}), CABundle(p.caFile)},
-			wantRoots: p.pool(), wantOK: true,
+			opts:      []Option{TLSConfig(&tls.Config{RootCAs: other.Pool()}), CABundle(p.CAFile)},
+			wantRoots: p.Pool(), wantOK: true,
 		},
 		{
 			name:      "IgnoreEnvironment",
@@ -117,7 +118,7 @@ func TestCABundle(t *testing.T) {
 }
 
 func TestCABundleErrors(t *testing.T) {
-	p := newPKI(t, "errors")
+	p := pkitest.New(t, "errors")
 	dir := t.TempDir()
 	write := func(name, content string) string {
 		path := filepath.Join(dir, name)
@@ -128,9 +129,9 @@ func TestCABundleErrors(t *testing.T) {
 	}
 	missing := filepath.Join(dir, "missing.pem")
 	empty := write("empty.pem", "")
-	keyOnly := write("key.pem", string(keyPEMBlock(t, newKey(t))))
-	corrupt := write("corrupt.pem", string(pemBlock("CERTIFICATE", []byte("not DER"))))
-	goodThenCorrupt := write("mixed.pem", mustRead(t, p.caFile)+string(pemBlock("CERTIFICATE", []byte("x"))))
+	keyOnly := write("key.pem", string(pkitest.KeyPEMBlock(t, pkitest.NewKey(t))))
+	corrupt := write("corrupt.pem", string(pkitest.PEMBlock("CERTIFICATE", []byte("not DER"))))
+	goodThenCorrupt := write("mixed.pem", mustRead(t, p.CAFile)+string(pkitest.PEMBlock("CERTIFICATE", []byte("x"))))
 
 	tests := []struct {
 		name     string
@@ -148,10 +149,10 @@ func TestCABundleErrors(t *testing.T) {
 		{name: "bad second certificate", opts: []Option{CABundle(goodThenCorrupt)}, wantMsgs: []string{goodThenCorrupt, "certificate 2"}},
 		{name: "directory", opts: []Option{CABundle(dir)}, wantMsgs: []string{dir, "CABundle option"}},
 		{name: "empty path", opts: []Option{CABundle("")}, wantMsgs: []string{"CABundle option", "empty path"}},
-		{name: "with InsecureSkipVerify", opts: []Option{CABundle(p.caFile), InsecureSkipVerify()}, wantMsgs: []string{p.caFile, "verification turned off"}},
+		{name: "with InsecureSkipVerify", opts: []Option{CABundle(p.CAFile), InsecureSkipVerify()}, wantMsgs: []string{p.CAFile, "verification turned off"}},
 		{
 			name:     "with an insecure TLSConfig",
-			opts:     []Option{CABundle(p.caFile), TLSConfig(&tls.Config{InsecureSkipVerify: true})},
+			opts:     []Option{CABundle(p.CAFile), TLSConfig(&tls.Config{InsecureSkipVerify: true})},
 			wantMsgs: []string{"verification turned off"},
 		},
 	}
@@ -182,25 +183,25 @@ func TestInsecureEnvironmentIsNotRead(t *testing.T) {
 
 func TestClientCert(t *testing.T) {
 	clearEnv(t)
-	p := newPKI(t, "mtls")
-	srv := p.newServer(t, serverOptions{requireClientCert: true})
+	p := pkitest.New(t, "mtls")
+	srv := p.NewServer(t, pkitest.ServerOptions{RequireClientCert: true})
 	tests := []struct {
 		name   string
 		opts   []Option
 		wantOK bool
 	}{
-		{"cert and key files", []Option{ClientCert(p.clientCertFile, p.clientKeyFile)}, true},
-		{"combined PEM", []Option{ClientCertPEM(p.clientPEMFile)}, true},
-		{"replaces TLSConfig certificates", []Option{TLSConfig(&tls.Config{Certificates: []tls.Certificate{p.server}}), ClientCertPEM(p.clientPEMFile)}, true},
+		{"cert and key files", []Option{ClientCert(p.ClientCertFile, p.ClientKeyFile)}, true},
+		{"combined PEM", []Option{ClientCertPEM(p.ClientPEMFile)}, true},
+		{"replaces TLSConfig certificates", []Option{TLSConfig(&tls.Config{Certificates: []tls.Certificate{p.Server}}), ClientCertPEM(p.ClientPEMFile)}, true},
 		{"no client certificate", nil, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tr := mustNew(t, append(tt.opts, CABundle(p.caFile))...)
+			tr := mustNew(t, append(tt.opts, CABundle(p.CAFile))...)
 			_, body, err := get(t, tr, srv.URL)
 			switch {
-			case tt.wantOK && (err != nil || body != p.clientCN):
-				t.Errorf("GET = %q, %v; want %q", body, err, p.clientCN)
+			case tt.wantOK && (err != nil || body != p.ClientCN):
+				t.Errorf("GET = %q, %v; want %q", body, err, p.ClientCN)
 			case !tt.wantOK && err == nil:
 				t.Errorf("GET = %q; want the server to refuse the handshake", body)
 			}
@@ -210,7 +211,7 @@ func TestClientCert(t *testing.T) {
 
 func TestClientCertErrors(t *testing.T) {
 	clearEnv(t)
-	p := newPKI(t, "bad")
+	p := pkitest.New(t, "bad")
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.pem")
 	getCert := func(*tls.CertificateRequestInfo) (*tls.Certificate, error) { return nil, nil }
@@ -220,19 +221,19 @@ func TestClientCertErrors(t *testing.T) {
 		wantMsgs []string
 		wantIs   error
 	}{
-		{"missing certificate", []Option{ClientCert(missing, p.clientKeyFile)}, []string{missing, "ClientCert option"}, fs.ErrNotExist},
-		{"missing key", []Option{ClientCert(p.clientCertFile, missing)}, []string{missing, "client key", "ClientCert option"}, fs.ErrNotExist},
-		{"mismatched key", []Option{ClientCert(p.clientCertFile, p.otherKeyFile)}, []string{p.clientCertFile, p.otherKeyFile, "does not match"}, nil},
-		{"key given as certificate", []Option{ClientCert(p.clientKeyFile, p.clientKeyFile)}, []string{p.clientKeyFile, "ClientCert option"}, nil},
+		{"missing certificate", []Option{ClientCert(missing, p.ClientKeyFile)}, []string{missing, "ClientCert option"}, fs.ErrNotExist},
+		{"missing key", []Option{ClientCert(p.ClientCertFile, missing)}, []string{missing, "client key", "ClientCert option"}, fs.ErrNotExist},
+		{"mismatched key", []Option{ClientCert(p.ClientCertFile, p.OtherKeyFile)}, []string{p.ClientCertFile, p.OtherKeyFile, "does not match"}, nil},
+		{"key given as certificate", []Option{ClientCert(p.ClientKeyFile, p.ClientKeyFile)}, []string{p.ClientKeyFile, "ClientCert option"}, nil},
 		{"missing PEM", []Option{ClientCertPEM(missing)}, []string{missing, "ClientCertPEM option"}, fs.ErrNotExist},
-		{"PEM without key", []Option{ClientCertPEM(p.clientCertFile)}, []string{p.clientCertFile, "ClientCertPEM option"}, nil},
-		{"PEM without certificate", []Option{ClientCertPEM(p.clientKeyFile)}, []string{p.clientKeyFile, "ClientCertPEM option"}, nil},
+		{"PEM without key", []Option{ClientCertPEM(p.ClientCertFile)}, []string{p.ClientCertFile, "ClientCertPEM option"}, nil},
+		{"PEM without certificate", []Option{ClientCertPEM(p.ClientKeyFile)}, []string{p.ClientKeyFile, "ClientCertPEM option"}, nil},
 		{"empty paths", []Option{ClientCert("", "")}, []string{"empty path", "ClientCert option"}, nil},
 		{"empty PEM path", []Option{ClientCertPEM("")}, []string{"empty path", "ClientCertPEM option"}, nil},
-		{"last option wins", []Option{ClientCertPEM(p.clientPEMFile), ClientCert(missing, missing)}, []string{missing, "ClientCert option"}, fs.ErrNotExist},
+		{"last option wins", []Option{ClientCertPEM(p.ClientPEMFile), ClientCert(missing, missing)}, []string{missing, "ClientCert option"}, fs.ErrNotExist},
 		{
 			"with GetClientCertificate",
-			[]Option{TLSConfig(&tls.Config{GetClientCertificate: getCert}), ClientCertPEM(p.clientPEMFile)},
+			[]Option{TLSConfig(&tls.Config{GetClientCertificate: getCert}), ClientCertPEM(p.ClientPEMFile)},
 			[]string{"GetClientCertificate"}, nil,
 		},
 	}
@@ -250,12 +251,12 @@ func TestClientCertErrors(t *testing.T) {
 
 func TestInsecureSkipVerifyWarnsOncePerNew(t *testing.T) {
 	clearEnv(t)
-	p := newPKI(t, "insecure")
-	srv := p.newServer(t, serverOptions{})
+	p := pkitest.New(t, "insecure")
+	srv := p.NewServer(t, pkitest.ServerOptions{})
 	core, logs := observer.New(zapcore.DebugLevel)
 	logger := zap.New(core)
 
-	secure := mustNew(t, Logger(logger), CABundle(p.caFile))
+	secure := mustNew(t, Logger(logger), CABundle(p.CAFile))
 	if _, _, err := get(t, secure, srv.URL); err != nil {
 		t.Fatal(err)
 	}
@@ -301,20 +302,20 @@ func TestInsecureSkipVerifyWarnsOncePerNew(t *testing.T) {
 // verification never serves a verifying request: each New has its own pool.
 func TestInsecureConnectionsAreNotReused(t *testing.T) {
 	clearEnv(t)
-	p := newPKI(t, "pools")
-	other := newPKI(t, "stranger")
-	srv := p.newServer(t, serverOptions{http2: true})
+	p := pkitest.New(t, "pools")
+	other := pkitest.New(t, "stranger")
+	srv := p.NewServer(t, pkitest.ServerOptions{HTTP2: true})
 
 	insecure := mustNew(t, InsecureSkipVerify())
-	wrongCA := mustNew(t, CABundle(other.caFile))
-	rightCA := mustNew(t, CABundle(p.caFile))
+	wrongCA := mustNew(t, CABundle(other.CAFile))
+	rightCA := mustNew(t, CABundle(p.CAFile))
 
 	for range 2 {
 		if _, _, err := get(t, insecure, srv.URL); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if n := srv.conns.Load(); n != 1 {
+	if n := srv.Conns.Load(); n != 1 {
 		t.Fatalf("the insecure transport opened %d connections, want 1", n)
 	}
 
@@ -336,21 +337,21 @@ func TestInsecureConnectionsAreNotReused(t *testing.T) {
 	if diff := cmp.Diff([]bool{false}, reused); diff != "" {
 		t.Errorf("verifying request's connection reuse mismatch (-want +got):\n%s", diff)
 	}
-	if n := srv.conns.Load(); n != 3 {
+	if n := srv.Conns.Load(); n != 3 {
 		t.Errorf("server accepted %d connections, want 3 (insecure, failed verify, verified)", n)
 	}
 }
 
 func TestTLSConfigIsNotModified(t *testing.T) {
 	clearEnv(t)
-	p := newPKI(t, "base")
-	srv := p.newServer(t, serverOptions{http2: true, requireClientCert: true})
+	p := pkitest.New(t, "base")
+	srv := p.NewServer(t, pkitest.ServerOptions{HTTP2: true, RequireClientCert: true})
 	base := &tls.Config{ServerName: "a.test", MinVersion: tls.VersionTLS12}
-	tr := mustNew(t, TLSConfig(base), CABundle(p.caFile), ClientCertPEM(p.clientPEMFile), IgnoreEnvironment(),
+	tr := mustNew(t, TLSConfig(base), CABundle(p.CAFile), ClientCertPEM(p.ClientPEMFile), IgnoreEnvironment(),
 		DialContext(dialTo(srv.Listener.Addr().String())))
 	proto, body, err := get(t, tr, "https://b.test/")
-	if err != nil || body != p.clientCN || proto != 2 {
-		t.Fatalf("GET = HTTP/%d %q, %v; want HTTP/2 %q", proto, body, err, p.clientCN)
+	if err != nil || body != p.ClientCN || proto != 2 {
+		t.Fatalf("GET = HTTP/%d %q, %v; want HTTP/2 %q", proto, body, err, p.ClientCN)
 	}
 	if tr.TLSClientConfig == base {
 		t.Fatal("the transport uses the caller's *tls.Config")

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/relayhttp/relay/internal/pkitest"
 )
 
 // poolSettings are the fields of an *http.Transport that New sets.
@@ -119,19 +120,19 @@ func TestNewReturnsFreshTransports(t *testing.T) {
 }
 
 func TestHTTP2(t *testing.T) {
-	p := newPKI(t, "h2")
-	srv := p.newServer(t, serverOptions{http2: true})
-	mtls := p.newServer(t, serverOptions{http2: true, requireClientCert: true})
+	p := pkitest.New(t, "h2")
+	srv := p.NewServer(t, pkitest.ServerOptions{HTTP2: true})
+	mtls := p.NewServer(t, pkitest.ServerOptions{HTTP2: true, RequireClientCert: true})
 	tests := []struct {
 		name string
 		url  string
 		opts []Option
 		want string
 	}{
-		{"CA bundle", srv.URL, []Option{CABundle(p.caFile)}, "anonymous"},
-		{"base TLS config", srv.URL, []Option{TLSConfig(&tls.Config{RootCAs: p.pool(), MinVersion: tls.VersionTLS12})}, "anonymous"},
-		{"custom dialer", "https://a.test/", []Option{CABundle(p.caFile), DialContext(dialTo(srv.Listener.Addr().String()))}, "anonymous"},
-		{"client certificate", mtls.URL, []Option{CABundle(p.caFile), ClientCert(p.clientCertFile, p.clientKeyFile)}, p.clientCN},
+		{"CA bundle", srv.URL, []Option{CABundle(p.CAFile)}, "anonymous"},
+		{"base TLS config", srv.URL, []Option{TLSConfig(&tls.Config{RootCAs: p.Pool(), MinVersion: tls.VersionTLS12})}, "anonymous"},
+		{"custom dialer", "https://a.test/", []Option{CABundle(p.CAFile), DialContext(dialTo(srv.Listener.Addr().String()))}, "anonymous"},
+		{"client certificate", mtls.URL, []Option{CABundle(p.CAFile), ClientCert(p.ClientCertFile, p.ClientKeyFile)}, p.ClientCN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -202,6 +202,7 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Add("Via", "1.1 "+p.opts.Name)
 	w.WriteHeader(resp.StatusCode)
+	_ = http.NewResponseController(w).Flush() // stream, as a real proxy does
 	_, _ = io.Copy(w, resp.Body)
 }
 
