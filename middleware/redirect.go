@@ -27,10 +27,16 @@ var SensitiveHeaders = []string{
 
 // RedirectError reports a redirect chain that could not go on: too many
 // hops, or a Location that is not a usable http(s) URL. History holds the
-// responses received so far, oldest first, their bodies closed.
+// redirect responses that were followed, oldest first; Response is the one
+// that was not, the chain's last. Every body is closed.
+//
+// Over a limit of n, a chain makes n+1 requests: History holds the n
+// redirects followed and Response the last one, as Requests'
+// TooManyRedirects.response and its history do.
 type RedirectError struct {
-	History []*http.Response
-	Err     error
+	History  []*http.Response
+	Response *http.Response
+	Err      error
 }
 
 func (e *RedirectError) Error() string {
@@ -115,17 +121,16 @@ func (r *redirects) RoundTrip(req *http.Request) (*http.Response, error) {
 		max = DefaultMaxRedirects
 	}
 	first := origin.Of(req.URL)
-	left := false // the chain has been off its first origin
-	prev := req   // the request the current hop is derived from
-	var history []*http.Response
+	left := false                // the chain has been off its first origin
+	prev := req                  // the request the current hop is derived from
+	var history []*http.Response // the redirects followed, oldest first
 	for {
 		if loc := resp.Header["Location"]; len(loc) == 0 || loc[0] == "" || !isRedirect(resp) {
 			return resp, nil
 		}
-		history = append(history, resp)
 		target, err := location(resp, prev.URL)
-		if err == nil && len(history) > max {
-			err = fmt.Errorf("%w: more than %d", ErrTooManyRedirects, max)
+		if err == nil && len(history) >= max { // max < 0: none
+			err = tooManyRedirects(max)
 		}
 		var hop *http.Request
 		if err == nil {
@@ -137,14 +142,22 @@ func (r *redirects) RoundTrip(req *http.Request) (*http.Response, error) {
 			if errors.Is(err, ErrUnrewindableBody) {
 				return nil, fmt.Errorf("middleware: following a %d redirect: %w", resp.StatusCode, err)
 			}
-			return nil, &RedirectError{History: history, Err: err}
+			return nil, &RedirectError{History: history, Response: resp, Err: err}
 		}
+		history = append(history, resp)
 		resp, err = r.next.RoundTrip(hop)
 		if err != nil {
 			return nil, err
 		}
 		prev = hop
 	}
+}
+
+func tooManyRedirects(max int) error {
+	if max < 0 {
+		return fmt.Errorf("%w: none allowed", ErrTooManyRedirects)
+	}
+	return fmt.Errorf("%w: more than %d", ErrTooManyRedirects, max)
 }
 
 func isRedirect(resp *http.Response) bool {
