@@ -70,6 +70,10 @@ type RedirectOptions struct {
 //     https, does not parse, or is given twice with different values ends the
 //     chain with a *RedirectError before anything is dialled. A fragment is
 //     carried to later hops that have none, and never sent.
+//   - The hop's request target is ASCII: in the Location's path, query and
+//     fragment, raw UTF-8 and every other byte RFC 3986 does not allow there
+//     is percent-encoded, as Requests does; escapes already there are kept
+//     exactly, never encoded twice. A control byte makes it invalid.
 //   - Once a hop leaves the chain's first origin (origin.Keeps: only the
 //     http:80 → https:443 upgrade of the same host stays), every sensitive
 //     header is stripped for the rest of the chain, even back on the first
@@ -167,32 +171,6 @@ func isRedirect(resp *http.Response) bool {
 		return true
 	}
 	return false
-}
-
-// location resolves resp's Location against base, keeping base's fragment
-// when the Location has none (RFC 9110 §10.2.2).
-func location(resp *http.Response, base *url.URL) (*url.URL, error) {
-	values := resp.Header.Values("Location")
-	for _, v := range values[1:] {
-		if v != values[0] {
-			return nil, fmt.Errorf("middleware: %d response with %d different Location values", resp.StatusCode, len(values))
-		}
-	}
-	target, err := base.Parse(values[0])
-	if err != nil {
-		return nil, fmt.Errorf("middleware: invalid Location: %w", err)
-	}
-	if target.Scheme != "http" && target.Scheme != "https" {
-		return nil, fmt.Errorf("middleware: redirect to a %q URL: only http and https are followed", target.Scheme)
-	}
-	if target.Host == "" {
-		return nil, errors.New("middleware: redirect to a URL without a host")
-	}
-	target.User = nil // credentials in a Location are never used nor shown
-	if target.Fragment == "" && target.RawFragment == "" {
-		target.Fragment, target.RawFragment = base.Fragment, base.RawFragment
-	}
-	return target, nil
 }
 
 // nextHop builds the request for the next hop from the previous one (as it

@@ -170,6 +170,8 @@ func TestBadLocationsFailBeforeDialing(t *testing.T) {
 		case "/same-twice":
 			w.Header().Add("Location", "/ok")
 			w.Header().Add("Location", "/ok")
+		case "/tab":
+			w.Header().Set("Location", "/a\tb") // a control byte is not encoded but refused
 		case "/none":
 		default:
 			followed.Store(r.URL.Path, true)
@@ -179,7 +181,7 @@ func TestBadLocationsFailBeforeDialing(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	c := redirectingClient(t, middleware.RedirectOptions{})
-	for _, path := range []string{"/ftp", "/js", "/bad", "/two"} {
+	for _, path := range []string{"/ftp", "/js", "/bad", "/two", "/tab"} {
 		_, err := c.Get(srv.URL + path)
 		var re *middleware.RedirectError
 		if !errors.As(err, &re) {
