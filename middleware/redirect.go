@@ -26,7 +26,8 @@ var SensitiveHeaders = []string{
 }
 
 // RedirectError reports a redirect chain that could not go on: too many
-// hops, or a Location that is not a usable http(s) URL. History holds the
+// hops, a Location that is not a usable http(s) URL, or an error from
+// RedirectOptions.CheckRedirect. History holds the
 // redirect responses that were followed, oldest first; Response is the one
 // that was not, the chain's last. Every body is closed.
 //
@@ -54,6 +55,19 @@ type RedirectOptions struct {
 	// Sensitive names headers, besides SensitiveHeaders, that are stripped
 	// when a chain leaves its origin (an API key header, say).
 	Sensitive []string
+	// CheckRedirect, if not nil, is called before each redirect is
+	// followed, with the arguments net/http's Client gives its own: req is
+	// the next hop's request (its Response the 3xx), via the requests made
+	// so far, oldest first, the one that started the chain first. What it
+	// changes in req is sent, as with net/http. It is asked only about
+	// redirects the chain would follow: a bad Location or Max (which still
+	// applies) ends the chain first.
+	//
+	// If it returns http.ErrUseLastResponse itself (compared with ==, as
+	// net/http does), the 3xx is returned as it is, its body unread and
+	// open. Any other error drains and closes that body and ends the chain
+	// with a *RedirectError that wraps the error.
+	CheckRedirect func(req *http.Request, via []*http.Request) error
 }
 
 // Redirects returns a middleware that follows redirects the way Requests
@@ -84,8 +98,9 @@ type RedirectOptions struct {
 //     so behind a router it may land on another mount. A dropped hop's body
 //     is drained (at most DrainLimit bytes) and closed.
 //
-// The context can turn redirects off (WithoutRedirects) or set another limit
-// (WithMaxRedirects) for one request. The final response's Request links
+// RedirectOptions.CheckRedirect may stop a chain at any hop, as an
+// http.Client's does. The context can turn redirects off (WithoutRedirects)
+// or set another limit (WithMaxRedirects) for one request. The final response's Request links
 // back through every hop: Hops returns them.
 func Redirects(o RedirectOptions) Middleware {
 	o.Sensitive = slices.Clone(o.Sensitive)
@@ -128,6 +143,10 @@ func (r *redirects) RoundTrip(req *http.Request) (*http.Response, error) {
 	left := false                // the chain has been off its first origin
 	prev := req                  // the request the current hop is derived from
 	var history []*http.Response // the redirects followed, oldest first
+	var via []*http.Request      // the requests sent, for CheckRedirect
+	if opts.CheckRedirect != nil {
+		via = []*http.Request{req}
+	}
 	for {
 		if loc := resp.Header["Location"]; len(loc) == 0 || loc[0] == "" || !isRedirect(resp) {
 			return resp, nil
@@ -141,6 +160,15 @@ func (r *redirects) RoundTrip(req *http.Request) (*http.Response, error) {
 			left = left || !origin.Keeps(first, origin.Of(target))
 			hop, err = nextHop(prev, resp, target, left, opts.Sensitive)
 		}
+		if err == nil && opts.CheckRedirect != nil {
+			if err = opts.CheckRedirect(hop, slices.Clip(via)); err != nil {
+				CloseRequestBody(hop)
+				if err == http.ErrUseLastResponse { // itself, as net/http compares it
+					return resp, nil
+				}
+				err = fmt.Errorf("middleware: CheckRedirect: %w", err)
+			}
+		}
 		DrainAndClose(resp)
 		if err != nil {
 			if errors.Is(err, ErrUnrewindableBody) {
@@ -152,6 +180,9 @@ func (r *redirects) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp, err = r.next.RoundTrip(hop)
 		if err != nil {
 			return nil, err
+		}
+		if via != nil {
+			via = append(via, hop)
 		}
 		prev = hop
 	}
