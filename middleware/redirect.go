@@ -27,9 +27,9 @@ var SensitiveHeaders = []string{
 
 // RedirectError reports a redirect chain that could not go on: too many
 // hops, a Location that is not a usable http(s) URL, or an error from
-// RedirectOptions.CheckRedirect. History holds the
-// redirect responses that were followed, oldest first; Response is the one
-// that was not, the chain's last. Every body is closed.
+// RedirectOptions.CheckRedirect. History holds the redirect responses that
+// were followed, oldest first; Response is the one that was not, the
+// chain's last. Every body is closed.
 //
 // Over a limit of n, a chain makes n+1 requests: History holds the n
 // redirects followed and Response the last one, as Requests'
