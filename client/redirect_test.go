@@ -51,8 +51,8 @@ func TestRedirectOptions(t *testing.T) {
 	}
 	_, err := s.Get(context.Background(), srv.URL+"/redirect/3", client.MaxRedirects(2))
 	var re *middleware.RedirectError
-	if !errors.Is(err, client.ErrTooManyRedirects) || !errors.As(err, &re) || len(re.History) != 3 {
-		t.Errorf("MaxRedirects(2): %v", err)
+	if !errors.Is(err, client.ErrTooManyRedirects) || !errors.As(err, &re) || len(re.History) != 2 {
+		t.Errorf("MaxRedirects(2): %v, want the 2 redirects followed", err)
 	}
 	s.MaxRedirects = 1
 	if _, err := s.Get(context.Background(), srv.URL+"/redirect/2"); !errors.Is(err, client.ErrTooManyRedirects) {
@@ -60,6 +60,32 @@ func TestRedirectOptions(t *testing.T) {
 	}
 	if _, err := s.Get(context.Background(), srv.URL+"/redirect/1"); err != nil {
 		t.Errorf("Session.MaxRedirects = 1 and one redirect: %v", err)
+	}
+}
+
+// TestTooManyRedirectsHistory: an endless chain makes 31 requests and fails
+// with the 30 followed in its history, as Requests' TooManyRedirects.
+func TestTooManyRedirectsHistory(t *testing.T) {
+	var requests atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := requests.Add(1)
+		http.Redirect(w, r, "/"+itoa(int(n)), http.StatusFound)
+	}))
+	t.Cleanup(srv.Close)
+	s := newSession(t)
+	_, err := s.Get(context.Background(), srv.URL+"/0")
+	var re *middleware.RedirectError
+	if !errors.Is(err, client.ErrTooManyRedirects) || !errors.As(err, &re) {
+		t.Fatalf("err = %v, want a *middleware.RedirectError matching ErrTooManyRedirects", err)
+	}
+	if n := requests.Load(); n != 31 {
+		t.Errorf("%d requests, want 31", n)
+	}
+	if len(re.History) != 30 || re.History[0].Request.URL.Path != "/0" || re.History[29].Request.URL.Path != "/29" {
+		t.Errorf("History holds %d responses, want the 30 redirects followed, /0 to /29", len(re.History))
+	}
+	if re.Response == nil || re.Response.Header.Get("Location") != "/31" {
+		t.Errorf("Response = %v, want the 302 to /31 that was not followed", re.Response)
 	}
 }
 

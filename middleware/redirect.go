@@ -26,11 +26,18 @@ var SensitiveHeaders = []string{
 }
 
 // RedirectError reports a redirect chain that could not go on: too many
-// hops, or a Location that is not a usable http(s) URL. History holds the
-// responses received so far, oldest first, their bodies closed.
+// hops, a Location that is not a usable http(s) URL, or an error from
+// RedirectOptions.CheckRedirect. History holds the redirect responses that
+// were followed, oldest first; Response is the one that was not, the
+// chain's last. Every body is closed.
+//
+// Over a limit of n, a chain makes n+1 requests: History holds the n
+// redirects followed and Response the last one, as Requests'
+// TooManyRedirects.response and its history do.
 type RedirectError struct {
-	History []*http.Response
-	Err     error
+	History  []*http.Response
+	Response *http.Response
+	Err      error
 }
 
 func (e *RedirectError) Error() string {
@@ -48,6 +55,19 @@ type RedirectOptions struct {
 	// Sensitive names headers, besides SensitiveHeaders, that are stripped
 	// when a chain leaves its origin (an API key header, say).
 	Sensitive []string
+	// CheckRedirect, if not nil, is called before each redirect is
+	// followed, with the arguments net/http's Client gives its own: req is
+	// the next hop's request (its Response the 3xx), via the requests made
+	// so far, oldest first, the one that started the chain first. What it
+	// changes in req is sent, as with net/http. It is asked only about
+	// redirects the chain would follow: a bad Location or Max (which still
+	// applies) ends the chain first.
+	//
+	// If it returns http.ErrUseLastResponse itself (compared with ==, as
+	// net/http does), the 3xx is returned as it is, its body unread and
+	// open. Any other error drains and closes that body and ends the chain
+	// with a *RedirectError that wraps the error.
+	CheckRedirect func(req *http.Request, via []*http.Request) error
 }
 
 // Redirects returns a middleware that follows redirects the way Requests
@@ -64,6 +84,10 @@ type RedirectOptions struct {
 //     https, does not parse, or is given twice with different values ends the
 //     chain with a *RedirectError before anything is dialled. A fragment is
 //     carried to later hops that have none, and never sent.
+//   - The hop's request target is ASCII: in the Location's path, query and
+//     fragment, raw UTF-8 and every other byte RFC 3986 does not allow there
+//     is percent-encoded, as Requests does; escapes already there are kept
+//     exactly, never encoded twice. A control byte makes it invalid.
 //   - Once a hop leaves the chain's first origin (origin.Keeps: only the
 //     http:80 → https:443 upgrade of the same host stays), every sensitive
 //     header is stripped for the rest of the chain, even back on the first
@@ -74,8 +98,9 @@ type RedirectOptions struct {
 //     so behind a router it may land on another mount. A dropped hop's body
 //     is drained (at most DrainLimit bytes) and closed.
 //
-// The context can turn redirects off (WithoutRedirects) or set another limit
-// (WithMaxRedirects) for one request. The final response's Request links
+// RedirectOptions.CheckRedirect may stop a chain at any hop, as an
+// http.Client's does. The context can turn redirects off (WithoutRedirects)
+// or set another limit (WithMaxRedirects) for one request. The final response's Request links
 // back through every hop: Hops returns them.
 func Redirects(o RedirectOptions) Middleware {
 	o.Sensitive = slices.Clone(o.Sensitive)
@@ -115,36 +140,59 @@ func (r *redirects) RoundTrip(req *http.Request) (*http.Response, error) {
 		max = DefaultMaxRedirects
 	}
 	first := origin.Of(req.URL)
-	left := false // the chain has been off its first origin
-	prev := req   // the request the current hop is derived from
-	var history []*http.Response
+	left := false                // the chain has been off its first origin
+	prev := req                  // the request the current hop is derived from
+	var history []*http.Response // the redirects followed, oldest first
+	var via []*http.Request      // the requests sent, for CheckRedirect
+	if opts.CheckRedirect != nil {
+		via = []*http.Request{req}
+	}
 	for {
 		if loc := resp.Header["Location"]; len(loc) == 0 || loc[0] == "" || !isRedirect(resp) {
 			return resp, nil
 		}
-		history = append(history, resp)
 		target, err := location(resp, prev.URL)
-		if err == nil && len(history) > max {
-			err = fmt.Errorf("%w: more than %d", ErrTooManyRedirects, max)
+		if err == nil && len(history) >= max { // max < 0: none
+			err = tooManyRedirects(max)
 		}
 		var hop *http.Request
 		if err == nil {
 			left = left || !origin.Keeps(first, origin.Of(target))
 			hop, err = nextHop(prev, resp, target, left, opts.Sensitive)
 		}
+		if err == nil && opts.CheckRedirect != nil {
+			if err = opts.CheckRedirect(hop, slices.Clip(via)); err != nil {
+				CloseRequestBody(hop)
+				if err == http.ErrUseLastResponse { // itself, as net/http compares it
+					return resp, nil
+				}
+				err = fmt.Errorf("middleware: CheckRedirect: %w", err)
+			}
+		}
 		DrainAndClose(resp)
 		if err != nil {
 			if errors.Is(err, ErrUnrewindableBody) {
 				return nil, fmt.Errorf("middleware: following a %d redirect: %w", resp.StatusCode, err)
 			}
-			return nil, &RedirectError{History: history, Err: err}
+			return nil, &RedirectError{History: history, Response: resp, Err: err}
 		}
+		history = append(history, resp)
 		resp, err = r.next.RoundTrip(hop)
 		if err != nil {
 			return nil, err
 		}
+		if via != nil {
+			via = append(via, hop)
+		}
 		prev = hop
 	}
+}
+
+func tooManyRedirects(max int) error {
+	if max < 0 {
+		return fmt.Errorf("%w: none allowed", ErrTooManyRedirects)
+	}
+	return fmt.Errorf("%w: more than %d", ErrTooManyRedirects, max)
 }
 
 func isRedirect(resp *http.Response) bool {
@@ -154,32 +202,6 @@ func isRedirect(resp *http.Response) bool {
 		return true
 	}
 	return false
-}
-
-// location resolves resp's Location against base, keeping base's fragment
-// when the Location has none (RFC 9110 §10.2.2).
-func location(resp *http.Response, base *url.URL) (*url.URL, error) {
-	values := resp.Header.Values("Location")
-	for _, v := range values[1:] {
-		if v != values[0] {
-			return nil, fmt.Errorf("middleware: %d response with %d different Location values", resp.StatusCode, len(values))
-		}
-	}
-	target, err := base.Parse(values[0])
-	if err != nil {
-		return nil, fmt.Errorf("middleware: invalid Location: %w", err)
-	}
-	if target.Scheme != "http" && target.Scheme != "https" {
-		return nil, fmt.Errorf("middleware: redirect to a %q URL: only http and https are followed", target.Scheme)
-	}
-	if target.Host == "" {
-		return nil, errors.New("middleware: redirect to a URL without a host")
-	}
-	target.User = nil // credentials in a Location are never used nor shown
-	if target.Fragment == "" && target.RawFragment == "" {
-		target.Fragment, target.RawFragment = base.Fragment, base.RawFragment
-	}
-	return target, nil
 }
 
 // nextHop builds the request for the next hop from the previous one (as it

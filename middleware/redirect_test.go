@@ -142,8 +142,15 @@ func TestRedirectLimitAndHistory(t *testing.T) {
 	}
 	_, err = c.Get(srv.URL + "/4")
 	var re *middleware.RedirectError
-	if !errors.Is(err, middleware.ErrTooManyRedirects) || !errors.As(err, &re) || len(re.History) != 4 {
-		t.Errorf("err = %v, want ErrTooManyRedirects with 4 responses", err)
+	if !errors.Is(err, middleware.ErrTooManyRedirects) || !errors.As(err, &re) {
+		t.Fatalf("err = %v, want a *RedirectError matching ErrTooManyRedirects", err)
+	}
+	// Four requests: the three redirects followed, and the one that was not.
+	if diff := cmp.Diff([]string{"/4", "/3", "/2"}, hopPaths(re.History)); diff != "" {
+		t.Errorf("History (-want +got):\n%s", diff)
+	}
+	if re.Response == nil || re.Response.Request.URL.Path != "/1" || re.Response.Header.Get("Location") != "/0" {
+		t.Errorf("Response = %v, want the 302 of /1 to /0", re.Response)
 	}
 }
 
@@ -163,6 +170,8 @@ func TestBadLocationsFailBeforeDialing(t *testing.T) {
 		case "/same-twice":
 			w.Header().Add("Location", "/ok")
 			w.Header().Add("Location", "/ok")
+		case "/tab":
+			w.Header().Set("Location", "/a\tb") // a control byte is not encoded but refused
 		case "/none":
 		default:
 			followed.Store(r.URL.Path, true)
@@ -172,9 +181,15 @@ func TestBadLocationsFailBeforeDialing(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	c := redirectingClient(t, middleware.RedirectOptions{})
-	for _, path := range []string{"/ftp", "/js", "/bad", "/two"} {
-		if _, err := c.Get(srv.URL + path); err == nil {
-			t.Errorf("%s: followed, want an error", path)
+	for _, path := range []string{"/ftp", "/js", "/bad", "/two", "/tab"} {
+		_, err := c.Get(srv.URL + path)
+		var re *middleware.RedirectError
+		if !errors.As(err, &re) {
+			t.Errorf("%s: err = %v, want a *RedirectError", path, err)
+			continue
+		}
+		if len(re.History) != 0 || re.Response == nil || re.Response.Request.URL.Path != path {
+			t.Errorf("%s: History %q, Response %v; want none followed and the 302 of %s", path, hopPaths(re.History), re.Response, path)
 		}
 	}
 	resp, err := c.Get(srv.URL + "/same-twice")
