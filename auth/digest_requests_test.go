@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"regexp"
 	"testing"
@@ -16,33 +17,26 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/relayhttp/relay/auth"
+	"github.com/relayhttp/relay/internal/testenv"
 	"github.com/relayhttp/relay/middleware"
 )
 
-// requestsDigest builds Authorization headers with Python Requests'
-// HTTPDigestAuth for each case, count headers per case (nonce counts 1 …
-// count). time.ctime and os.urandom are fixed so that its cnonce is
-// sha1(str(nc) + nonce + ctime + 8 zero bytes)[:16], which requestsCnonce
-// computes too.
-const requestsDigest = `
-import json, os, re, sys, time
-try:
-    import requests.auth, requests.utils
-except ImportError as e:
-    sys.exit("python3 cannot import requests (pip install requests): %s" % e)
-time.ctime = lambda *a: "Thu Jan  1 00:00:00 1970"
-os.urandom = lambda n: b"\0" * n
-out = []
-for c in json.load(sys.stdin):
-    a = requests.auth.HTTPDigestAuth(c["user"], c["pass"])
-    a.init_per_thread_state()
-    a._thread_local.chal = requests.utils.parse_dict_header(
-        re.compile(r"digest ", flags=re.IGNORECASE).sub("", c["challenge"], count=1))
-    out.append([a.build_digest_header(c["method"], c["url"]) for _ in range(c["count"])])
-json.dump({"version": requests.__version__, "headers": out}, sys.stdout)
-`
-
-const requestsCtime = "Thu Jan  1 00:00:00 1970"
+// The differential test against Python Requests' HTTPDigestAuth. The cases
+// are testdata/digest_cases.json; testdata/requests_digest.py builds
+// Requests' headers for them with time.ctime and os.urandom fixed, so that
+// its cnonce is sha1(str(nc) + nonce + ctime + 8 zero bytes)[:16], which
+// requestsCnonce computes too. TestDigestMatchesPythonRequests runs the
+// script where python3 with requests is installed; TestDigestMatchesRequestsGolden
+// compares with the script's output recorded in testdata/requests-digest.json
+// (testdata/README.md), on every machine.
+const (
+	digestCasesFile   = "testdata/digest_cases.json"
+	digestScriptFile  = "testdata/requests_digest.py"
+	digestGoldenFile  = "testdata/requests-digest.json"
+	digestRecordHint  = "python3 testdata/requests_digest.py < testdata/digest_cases.json > testdata/requests-digest.json (in auth/)"
+	requestsCtime     = "Thu Jan  1 00:00:00 1970"
+	pythonInstallHint = "apt-get install -y python3"
+)
 
 func requestsCnonce(nc int, nonce string) string {
 	s := sha1.Sum(append([]byte(fmt.Sprint(nc)+nonce+requestsCtime), make([]byte, 8)...))
@@ -66,24 +60,38 @@ type digestCase struct {
 	Count     int    `json:"count"`
 }
 
-func TestDigestMatchesPythonRequests(t *testing.T) {
-	python, err := exec.LookPath("python3")
+// requestsOutput is what requests_digest.py writes.
+type requestsOutput struct {
+	Requests string       `json:"requests"` // requests.__version__
+	Python   string       `json:"python"`
+	Cases    []digestCase `json:"cases"`
+	Headers  [][]string   `json:"headers"` // per case, Count headers
+}
+
+func readDigestCases(t *testing.T) ([]byte, []digestCase) {
+	t.Helper()
+	in, err := os.ReadFile(digestCasesFile)
 	if err != nil {
-		t.Fatalf("python3 is not installed: the differential test against Python Requests needs python3 with the requests package (%v)", err)
+		t.Fatal(err)
 	}
-	cases := []digestCase{
-		{"Mufasa", "Circle Of Life", `Digest realm="testrealm@host.com", qop="auth", algorithm=MD5, nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41"`, "GET", "http://127.0.0.1:8080/dir/index.html?a=1&b=two", 3},
-		{"user", "passwd", `Digest qop="auth", realm="go-httpbin", nonce="0123456789abcdef"`, "POST", "http://127.0.0.1:8080", 2},
-		{"user", "passwd", `Digest realm="r", nonce="n1", qop="auth", algorithm=MD5-sess, opaque="o"`, "PUT", "http://127.0.0.1:8080/a%20b/c", 2},
-		{"user", "p@ss:w0rd", `Digest qop=auth, realm="go-httpbin", algorithm=SHA-256, nonce=6fc2ca9bdbcfe5bd56a4c1e81f1b8253, opaque=d41d8cd98f00b204e9800998ecf8427e`, "GET", "http://127.0.0.1:8080/digest-auth/auth/user/passwd/SHA-256", 2},
-		{"user", "passwd", `Digest realm="multi qop", nonce="abc", qop="auth,auth-int", algorithm=SHA-256`, "DELETE", "http://127.0.0.1:8080/x?y", 1},
-		{"user", "passwd", `Digest realm="no qop (RFC 2069)", nonce="abc", opaque="o"`, "GET", "http://127.0.0.1:8080/old", 2},
-		{"J\u00e4s\u00f8n", "s\u00e9cret", `Digest realm="space and @", nonce="n", qop="auth"`, "GET", "http://127.0.0.1:8080/", 1},
+	var cases []digestCase
+	if err := json.Unmarshal(in, &cases); err != nil || len(cases) == 0 {
+		t.Fatalf("%s: %d cases, %v", digestCasesFile, len(cases), err)
 	}
-	in, _ := json.Marshal(cases)
+	return in, cases
+}
+
+func TestDigestMatchesPythonRequests(t *testing.T) {
+	python := testenv.NeedProgram(t, "python3", pythonInstallHint)
+	if out, err := exec.Command(python, "-c", "import requests").CombinedOutput(); err != nil {
+		lines := bytes.Split(bytes.TrimSpace(out), []byte("\n"))
+		testenv.Unavailable(t, "python3 module requests", "pip install requests, or apt-get install -y python3-requests",
+			fmt.Errorf("%v: %s", err, lines[len(lines)-1]))
+	}
+	in, cases := readDigestCases(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, python, "-c", requestsDigest)
+	cmd := exec.CommandContext(ctx, python, digestScriptFile)
 	cmd.Stdin = bytes.NewReader(in)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -91,15 +99,45 @@ func TestDigestMatchesPythonRequests(t *testing.T) {
 	if err != nil {
 		t.Fatalf("running Python Requests: %v\n%s", err, stderr.String())
 	}
-	var py struct {
-		Version string     `json:"version"`
-		Headers [][]string `json:"headers"`
-	}
-	if err := json.Unmarshal(out, &py); err != nil || len(py.Headers) != len(cases) {
+	var py requestsOutput
+	if err := json.Unmarshal(out, &py); err != nil {
 		t.Fatalf("Python output %q: %v", out, err)
 	}
-	t.Logf("compared with Python Requests %s", py.Version)
+	t.Logf("compared with Python Requests %s (Python %s)", py.Requests, py.Python)
+	compareWithRequests(t, cases, py)
+}
 
+// TestDigestMatchesRequestsGolden is TestDigestMatchesPythonRequests'
+// in-process twin, run on every machine: relay's headers for the cases
+// against those Python Requests built for them when the golden file was
+// recorded.
+func TestDigestMatchesRequestsGolden(t *testing.T) {
+	_, cases := readDigestCases(t)
+	b, err := os.ReadFile(digestGoldenFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var golden requestsOutput
+	if err := json.Unmarshal(b, &golden); err != nil {
+		t.Fatalf("%s: %v", digestGoldenFile, err)
+	}
+	if diff := cmp.Diff(cases, golden.Cases); diff != "" {
+		t.Fatalf("%s was recorded for other cases than %s; record it again: %s\n(-cases +golden):\n%s",
+			digestGoldenFile, digestCasesFile, digestRecordHint, diff)
+	}
+	t.Logf("compared with Python Requests %s (Python %s), as recorded", golden.Requests, golden.Python)
+	compareWithRequests(t, cases, golden)
+}
+
+// compareWithRequests sends each case's requests through relay's Digest
+// authenticator, with Requests' cnonces, to a fake server that answers the
+// first attempt with the case's challenge, and compares relay's
+// Authorization headers with Requests'.
+func compareWithRequests(t *testing.T, cases []digestCase, py requestsOutput) {
+	t.Helper()
+	if len(py.Headers) != len(cases) {
+		t.Fatalf("Requests' output has headers for %d cases, want %d", len(py.Headers), len(cases))
+	}
 	for i, c := range cases {
 		a := auth.Digest(c.User, c.Pass)
 		nonce := requestsNonce(t, c.Challenge)

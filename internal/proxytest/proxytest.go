@@ -1,7 +1,9 @@
 // Package proxytest runs forward proxies on loopback for tests: a Go HTTP
 // proxy that counts what it forwards and records the Proxy-Authorization it
-// receives, a minimal SOCKS5 server, and a real tinyproxy process. Each is
-// shut down, its goroutines and connections with it, by t.Cleanup.
+// receives, a minimal SOCKS5 server, a real tinyproxy process (where
+// tinyproxy is installed), and its in-process twin built on
+// github.com/elazarl/goproxy (everywhere). Each is shut down, its goroutines
+// and connections with it, by t.Cleanup.
 package proxytest
 
 import (

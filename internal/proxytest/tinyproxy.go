@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/relayhttp/relay/internal/testenv"
 )
 
 // TinyproxyOptions configures Tinyproxy.
@@ -28,15 +30,12 @@ type TinyproxyOptions struct {
 // until it accepts connections, and kills it in t.Cleanup. It returns the
 // proxy's URL, without credentials.
 //
-// The test fails, never skips, when the tinyproxy binary is not installed:
-// relay's CI installs it (apt-get install tinyproxy).
+// When the tinyproxy binary is not installed the test is skipped, or fails
+// under RELAY_REQUIRE_EXTERNAL=1 (testenv.NeedProgram), as in relay's CI,
+// which installs it. Goproxy is the in-process twin that always runs.
 func Tinyproxy(t testing.TB, o TinyproxyOptions) *url.URL {
 	t.Helper()
-	bin, err := exec.LookPath("tinyproxy")
-	if err != nil {
-		t.Fatalf("proxytest: the tinyproxy binary is not installed (%v); "+
-			"install it (Debian/Ubuntu: apt-get install -y tinyproxy) to run the real-proxy tests", err)
-	}
+	bin := testenv.NeedProgram(t, "tinyproxy", "apt-get install -y tinyproxy")
 	if o.Name == "" {
 		o.Name = "relay-tinyproxy"
 	}
