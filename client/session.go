@@ -89,11 +89,12 @@ type Session struct {
 
 	logger   *zap.Logger
 	base     http.RoundTripper
-	baseErr  error                           // why the default base transport could not be built
-	route    middleware.Middleware           // shared by every mount, reading Proxies, TLS and TrustEnv
-	netrc    func() (*auth.NetrcFile, error) // NETRC or ~/.netrc, read once on first use
-	timeouts Timeouts                        // WithTimeouts
-	retry    *RetryOptions                   // WithRetry; nil: off
+	baseErr  error                                      // why the default base transport could not be built
+	route    middleware.Middleware                      // shared by every mount, reading Proxies, TLS and TrustEnv
+	netrc    func() (*auth.NetrcFile, error)            // NETRC or ~/.netrc, read once on first use
+	timeouts Timeouts                                   // WithTimeouts
+	retry    *RetryOptions                              // WithRetry; nil: off
+	check    func(*http.Request, []*http.Request) error // WithHTTPClient's CheckRedirect
 
 	mu        sync.Mutex // serialises Mount, Use and MarkSensitive
 	router    *transport.Router
@@ -123,12 +124,16 @@ type sessionConfig struct {
 	logger   *zap.Logger
 	timeouts Timeouts
 	retry    *RetryOptions
+	check    func(*http.Request, []*http.Request) error
 }
 
 // WithHTTPClient builds the session over an existing client: its Transport
-// (http.DefaultTransport when nil) becomes the base transport, its Timeout
-// the session's, and its Jar, when it has one, the session's. c is never
-// modified.
+// (http.DefaultTransport when nil) becomes the base transport, routed like
+// any other (its value is never modified: routes get clones), its Timeout
+// the session's, its Jar, when it has one, the session's, and its
+// CheckRedirect is called before every redirect hop with the arguments
+// net/http would pass (http.ErrUseLastResponse returns the 3xx itself; the
+// session's MaxRedirects applies too). c is never modified.
 func WithHTTPClient(c *http.Client) SessionOption {
 	return sessionOptionFunc(func(sc *sessionConfig) {
 		sc.base = c.Transport
@@ -137,6 +142,7 @@ func WithHTTPClient(c *http.Client) SessionOption {
 		}
 		sc.timeout = c.Timeout
 		sc.jar = c.Jar
+		sc.check = c.CheckRedirect
 	})
 }
 
@@ -184,6 +190,7 @@ func NewSession(opts ...SessionOption) *Session {
 		logger:       sc.logger,
 		timeouts:     sc.timeouts,
 		retry:        sc.retry,
+		check:        sc.check,
 		base:         sc.base,
 		router:       transport.NewRouter(),
 	}
@@ -313,7 +320,7 @@ func (s *Session) redirectOptions() middleware.RedirectOptions {
 	if max <= 0 {
 		max = -1
 	}
-	return middleware.RedirectOptions{Max: max, Sensitive: s.sensitiveHeaders()}
+	return middleware.RedirectOptions{Max: max, Sensitive: s.sensitiveHeaders(), CheckRedirect: s.check}
 }
 
 func (s *Session) currentDefaults() (http.Header, url.Values) { return s.Headers, s.Params }
