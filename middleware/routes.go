@@ -227,11 +227,22 @@ func (p *routeRT) RoundTrip(req *http.Request) (*http.Response, error) {
 	given := routeFrom(ctx)
 	var r Route
 	out := req
-	if given == nil && !c.session.Chooses() && !c.envTLS.Chooses() {
-		// Only the proxy may be chosen, and its route is made already.
-		if e := c.sel.choose(req.URL); e.route != nil {
-			r = *e.route
-			out = req.WithContext(context.WithValue(ctx, routeKey{}, e.route))
+	if given == nil && !c.session.Chooses() {
+		// Only the proxy and the environment's CA bundle may be chosen:
+		// the route of each alone is made already.
+		e := c.sel.choose(req.URL)
+		rp := e.route
+		switch {
+		case !c.envTLS.Chooses():
+		case rp == nil:
+			rp = &c.envTLS
+		default:
+			rp = &Route{Proxy: e.u, ProxySource: e.src}
+			rp.under(&c.envTLS)
+		}
+		if rp != nil {
+			r = *rp
+			out = req.WithContext(context.WithValue(ctx, routeKey{}, rp))
 		}
 	} else {
 		if given != nil {
