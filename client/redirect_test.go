@@ -177,7 +177,7 @@ func TestCredentialsStrippedAcrossOrigins(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Proxy-Authorization never reaches an origin: with no proxy in the way
-	// the proxy middleware drops it from the start.
+	// the route middleware drops it from the start.
 	all := "Authorization,Cookie,X-Api-Key"
 	want := []string{
 		"one/start " + all,

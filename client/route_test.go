@@ -321,3 +321,23 @@ func TestWithHTTPClientCheckRedirect(t *testing.T) {
 		t.Errorf("CheckRedirect's error: got %v", err)
 	}
 }
+
+// TestSendTakesTLSOptions: Requests' s.send(prepped, verify=…, cert=…)
+// is Send with the same options.
+func TestSendTakesTLSOptions(t *testing.T) {
+	clearCAEnv(t)
+	p := pkitest.New(t, "send")
+	srv := p.NewServer(t, pkitest.ServerOptions{RequireClientCert: true})
+	s := newSession(t)
+	req, err := s.Prepare(context.Background(), "GET", srv.URL, client.CABundle(p.CAFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Send(req, client.ClientCert(p.ClientCertFile, p.ClientKeyFile))
+	if err != nil || text(t, r) != p.ClientCN {
+		t.Fatalf("Send with a CA bundle from Prepare and a certificate from Send: %v", err)
+	}
+	if _, err := s.Send(req); err == nil {
+		t.Error("without its certificate the request should be refused by the server")
+	}
+}

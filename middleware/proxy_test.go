@@ -178,7 +178,7 @@ func TestProxySelectorRejects(t *testing.T) {
 			t.Errorf("%v: error %q shows the password", c, err)
 		}
 		if _, err := middleware.Routes(middleware.RouteOptions{Proxies: c.proxies}); c.env == nil && err == nil {
-			t.Errorf("%v: ProxyWithOptions accepted it", c)
+			t.Errorf("%v: Routes accepted it", c)
 		}
 	}
 }
@@ -615,9 +615,9 @@ func TestProxyRedirectHops(t *testing.T) {
 	}
 }
 
-// TestProxyFrom checks that a source's changes are seen, a bad change fails
+// TestRoutesFrom checks that a source's changes are seen, a bad change fails
 // requests until it is fixed, and construction rejects a bad start.
-func TestProxyFrom(t *testing.T) {
+func TestRoutesFrom(t *testing.T) {
 	setProxyEnv(t)
 	w := newWorld(t)
 	p1 := w.proxy(t, proxytest.Options{Name: "p1"})
@@ -652,7 +652,7 @@ func TestProxyFrom(t *testing.T) {
 	if _, err := middleware.RoutesFrom(func() middleware.RouteOptions {
 		return middleware.RouteOptions{Proxies: map[string]string{"http": "ftp://x"}}
 	}); err == nil {
-		t.Error("ProxyFrom accepted a bad configuration")
+		t.Error("RoutesFrom accepted a bad configuration")
 	}
 }
 
@@ -785,12 +785,12 @@ func TestProxyNoAllocationWhenDirect(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, mw := range map[string]middleware.Middleware{
-		"ProxyWithOptions, empty": mustProxy(t, middleware.RouteOptions{}),
-		"ProxyWithOptions, env":   mustProxy(t, middleware.RouteOptions{TrustEnv: true}),
-		"ProxyWithOptions, map": mustProxy(t, middleware.RouteOptions{
+		"Routes, empty": mustProxy(t, middleware.RouteOptions{}),
+		"Routes, env":   mustProxy(t, middleware.RouteOptions{TrustEnv: true}),
+		"Routes, map": mustProxy(t, middleware.RouteOptions{
 			Proxies: map[string]string{"http://other.example.com": "http://p:1", "https": "http://p:1"}, TrustEnv: true,
 		}),
-		"ProxyFrom, map": from,
+		"RoutesFrom, map": from,
 	} {
 		rt := mw(next)
 		req, _ := http.NewRequest(http.MethodGet, "http://API.example.test:8080/path", nil)
