@@ -337,6 +337,24 @@ func (w *world) base(t *testing.T) http.RoundTripper {
 	return pools
 }
 
+// baseOnlyTo is base with a dialer that reaches addr alone.
+func (w *world) baseOnlyTo(t *testing.T, addr string) http.RoundTripper {
+	var d net.Dialer
+	rt, err := transport.New(transport.IgnoreEnvironment(), transport.Proxy(nil),
+		transport.DialContext(func(ctx context.Context, network, a string) (net.Conn, error) {
+			if a != addr {
+				return nil, fmt.Errorf("test dialer: %s is not the proxy %s", a, addr)
+			}
+			return d.DialContext(ctx, network, a)
+		}), transport.TLSConfig(&tls.Config{RootCAs: w.roots}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pools := transport.Pools(rt.(*http.Transport))
+	t.Cleanup(func() { middleware.CloseIdleConnections(pools) })
+	return pools
+}
+
 // fetch sends a GET for url through rt with ctx and returns the body.
 func fetch(ctx context.Context, rt http.RoundTripper, url string, header ...string) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -736,7 +754,9 @@ func TestProxyTinyproxy(t *testing.T) {
 	setProxyEnv(t)
 	w := newWorld(t)
 	check := func(t *testing.T, proxyURL *url.URL) {
-		rt := middleware.Chain(w.base(t), mustProxy(t, middleware.RouteOptions{
+		// The transport can reach the proxy and nothing else: a request
+		// that went direct would fail.
+		rt := middleware.Chain(w.baseOnlyTo(t, proxyURL.Host), mustProxy(t, middleware.RouteOptions{
 			// tinyproxy resolves names itself: use the origins' addresses.
 			Proxies: map[string]string{"all": proxyURL.String()},
 		}))
