@@ -224,46 +224,13 @@ func (p *routeRT) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, c.err
 	}
 	ctx := req.Context()
-	given := routeFrom(ctx)
-	var r Route
+	r, changed := c.choose(req.URL, routeFrom(ctx))
 	out := req
-	if given == nil && !c.session.Chooses() {
-		// Only the proxy and the environment's CA bundle may be chosen:
-		// the route of each alone is made already.
-		e := c.sel.choose(req.URL)
-		rp := e.route
-		switch {
-		case !c.envTLS.Chooses():
-		case rp == nil:
-			rp = &c.envTLS
-		default:
-			rp = &Route{Proxy: e.u, ProxySource: e.src}
-			rp.under(&c.envTLS)
-		}
-		if rp != nil {
-			r = *rp
-			out = req.WithContext(context.WithValue(ctx, routeKey{}, rp))
-		}
-	} else {
-		if given != nil {
-			r = *given
-		}
-		took := false
-		if !r.ProxySource.Set() {
-			if e := c.sel.choose(req.URL); e.src.Set() {
-				r.Proxy, r.ProxySource, took = e.u, e.src, true
-			}
-		}
-		took = r.under(&c.session) || took
-		took = r.under(&c.envTLS) || took
-		if took {
-			chosen := new(Route)
-			*chosen = r
-			out = req.WithContext(context.WithValue(ctx, routeKey{}, chosen))
-		}
+	if changed {
+		out = req.WithContext(context.WithValue(ctx, routeKey{}, r))
 	}
 	var proxy *url.URL // the proxy the hop is known to go through
-	if r.ProxySource.Set() {
+	if r != nil && r.ProxySource.Set() {
 		proxy = r.Proxy
 	}
 	if _, ok := out.Header["Proxy-Authorization"]; ok && !forwardsPlain(proxy, out.URL) {
@@ -282,6 +249,41 @@ func (p *routeRT) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, NewProxyError(proxy, resp)
 	}
 	return resp, err
+}
+
+// choose returns the route of a hop to u whose context holds given (nil:
+// none), and whether it differs from given. The result is shared: callers
+// must not modify it. Routes of the session's proxy keys and of the
+// environment's CA bundle alone are made once, when c is compiled.
+func (c *routeConfig) choose(u *url.URL, given *Route) (*Route, bool) {
+	if given == nil && !c.session.Chooses() {
+		e := c.sel.choose(u)
+		switch {
+		case !c.envTLS.Chooses():
+			return e.route, e.route != nil
+		case e.route == nil:
+			return &c.envTLS, true
+		}
+		r := &Route{Proxy: e.u, ProxySource: e.src}
+		r.under(&c.envTLS)
+		return r, true
+	}
+	var r Route
+	if given != nil {
+		r = *given
+	}
+	took := false
+	if !r.ProxySource.Set() {
+		if e := c.sel.choose(u); e.src.Set() {
+			r.Proxy, r.ProxySource, took = e.u, e.src, true
+		}
+	}
+	took = r.under(&c.session) || took
+	took = r.under(&c.envTLS) || took
+	if !took {
+		return given, false
+	}
+	return &r, true
 }
 
 // forwardsPlain reports whether a request for target goes to proxy as a
