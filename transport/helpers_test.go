@@ -39,7 +39,13 @@ func mustNew(t testing.TB, opts ...Option) *http.Transport {
 // major version and body.
 func get(t testing.TB, rt http.RoundTripper, url string) (proto int, body string, err error) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url, nil)
+	return getWith(t, t.Context(), rt, url)
+}
+
+// getWith is get with the request's context.
+func getWith(t testing.TB, ctx context.Context, rt http.RoundTripper, url string) (proto int, body string, err error) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,17 +49,7 @@ func proxied(r middleware.Route, u *url.URL) middleware.Route {
 // getRouted sends a GET for url through rt with route r in its context.
 func getRouted(t testing.TB, rt http.RoundTripper, r middleware.Route, url string) (proto int, body string, err error) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(middleware.WithRoute(t.Context(), r), http.MethodGet, url, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := rt.RoundTrip(req)
-	if err != nil {
-		return 0, "", err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	return resp.ProtoMajor, string(b), err
+	return getWith(t, middleware.WithRoute(t.Context(), r), rt, url)
 }
 
 // newPools routes base, and closes its connections when the test ends.
