@@ -48,10 +48,30 @@ func TestDetermine(t *testing.T) {
 		// Media type defaults.
 		{"application/json", "\xe9t\xe9", nil, Result{"utf-8", MediaTypeDefault, 1}},
 		{"application/vnd.api+json", "", nil, Result{"utf-8", MediaTypeDefault, 1}},
-		{"text/html", `<meta charset="utf-8">`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
-		{"text/html", `<meta charset="koi8-r">`, modern, Result{"koi8-r", Prescan, 1}},
+		{"text/html", "caf\xc3\xa9", nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"text/xml", "<a>caf\xc3\xa9</a>", nil, Result{"windows-1252", MediaTypeDefault, 1}},
 		{"text/plain", "plain ascii", modern, Result{"utf-8", Default, 0}},
-		// The prescan.
+		// The prescan of HTML and XML types comes before the text/* default.
+		{"text/html", `<meta charset="utf-8">`, nil, Result{"utf-8", Prescan, 1}},
+		{"text/html", `<meta charset="koi8-r">`, modern, Result{"koi8-r", Prescan, 1}},
+		{"text/html", `<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">`, nil, Result{"windows-1251", Prescan, 1}},
+		{"text/html", `<?xml version="1.0" encoding="euc-jp"?><html>`, nil, Result{"euc-jp", Prescan, 1}},
+		{"text/html; charset=iso-8859-2", `<meta charset="koi8-r">`, nil, Result{"iso-8859-2", Header, 1}},
+		{"text/xml", `<?xml version="1.0" encoding="Shift_JIS"?><a/>`, nil, Result{"shift_jis", Prescan, 1}},
+		{"application/atom+xml", `<?xml version="1.0" encoding="windows-1251"?><feed/>`, nil, Result{"windows-1251", Prescan, 1}},
+		{"image/svg+xml", `<?xml version="1.0" encoding="iso-8859-2"?><svg/>`, nil, Result{"iso-8859-2", Prescan, 1}},
+		// An XML type honours the XML declaration only; other types, the
+		// text/* default or the guess, not <meta>.
+		{"text/xml", `<a><meta charset="koi8-r"/></a>`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"application/xml", `<a><meta charset="koi8-r"/></a>`, nil, Result{"utf-8", Default, 0}},
+		{"text/plain", `<meta charset="koi8-r">`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"text/plain", `<meta charset="koi8-r">`, modern, Result{"utf-8", Default, 0}},
+		{"application/json", `<?xml version="1.0" encoding="Shift_JIS"?>`, nil, Result{"utf-8", MediaTypeDefault, 1}},
+		{"application/octet-stream", `<meta charset="koi8-r">`, nil, Result{"utf-8", Default, 0}},
+		// The prescan, for HTML and when there is no usable Content-Type.
+		{"text/html", strings.Repeat(" ", 1024) + `<meta charset="koi8-r">`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"text/html", `<meta charset="koi8-r">`, &Options{PrescanBytes: -1}, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"no slash", `<meta charset="koi8-r">`, nil, Result{"koi8-r", Prescan, 1}},
 		{"", `<!doctype html><html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">`, nil, Result{"windows-1251", Prescan, 1}},
 		{"", `<meta content="text/html; charset=windows-1251">`, nil, Result{"utf-8", Default, 0}},
 		{"", `<meta charset=utf-16le>`, nil, Result{"utf-8", Prescan, 1}},

@@ -38,6 +38,11 @@ func FuzzPrescan(f *testing.F) {
 		`<a href='x' title=<meta charset=x>><meta charset=euc-kr/>`,
 		`<meta content="charset=charset='utf-8'" http-equiv=content-type>`,
 		`<!--><meta charset=gbk>`,
+		`<?xml encoding = 'koi8-r' ?><meta charset=gbk>`,
+		`<?XML version="1.0" encoding="x-unknown"?><meta charset=big5>`,
+		`<?xml version="1.0" encoding="utf-16"?>`,
+		`<?xml version="1.0" encoding="Shift JIS"?>`,
+		`<?xml version="1.0"`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -55,6 +60,10 @@ func FuzzDetermine(f *testing.F) {
 	f.Add("application/xml", []byte(`<?xml version="1.0" encoding="euc-jp"?>`))
 	f.Add("", []byte("\x93\xfa\x96\x7b"))
 	f.Add("", []byte("\xff\xfeh\x00"))
+	f.Add("text/html", []byte(`<meta http-equiv=content-type content="text/html; charset=windows-1251">\xcf\xf0`))
+	f.Add("text/xml", []byte(`<?xml version="1.0" encoding="Shift_JIS"?><a>\x93\xfa</a>`))
+	f.Add("application/rss+xml", []byte(`<?xml version='1.0' encoding='koi8-r'?><meta charset=big5>`))
+	f.Add("text/plain", []byte(`<meta charset=koi8-r>\xf0\xd2`))
 	f.Fuzz(func(t *testing.T, ct string, b []byte) {
 		r := Determine(ct, b)
 		if lookup(r.Name) == nil {

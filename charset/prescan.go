@@ -11,12 +11,21 @@ package charset
 // prescan returns the canonical name of the encoding that a <meta> element or
 // an XML declaration in b declares, or "".
 func prescan(b []byte) string {
-	if hasPrefixFold(b, "<?xml") {
-		if name := xmlEncoding(b); name != "" {
-			return name
-		}
+	if name := xmlDeclaration(b); name != "" {
+		return name
 	}
 	return metaPrescan(b)
+}
+
+// xmlDeclaration returns the canonical name of the encoding that an XML
+// declaration at the very start of b declares, or "". XML 1.0 §4.3.3 allows
+// nothing before the declaration but a byte order mark, which Determine has
+// handled already.
+func xmlDeclaration(b []byte) string {
+	if !hasPrefixFold(b, "<?xml") {
+		return ""
+	}
+	return xmlEncoding(b)
 }
 
 func isSpaceByte(c byte) bool {
