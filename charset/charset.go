@@ -8,7 +8,7 @@ import (
 // Source tells which step of Determine decided an encoding.
 type Source int
 
-// The sources. Determine consults BOM, Header, Prescan,
+// The sources. Determine consults BOM, Header (or UnknownLabel), Prescan,
 // MediaTypeDefault and Guess in that order, and falls back to Default; the
 // values are not in that order, so that they keep their meaning from one
 // release to the next.
@@ -30,6 +30,11 @@ const (
 	Prescan
 	// Guess means the statistical guess over a sample of the content.
 	Guess
+	// UnknownLabel means the charset parameter of the Content-Type header
+	// names an encoding that neither WHATWG nor Decode knows. The name is then
+	// "utf-8", so bytes invalid in UTF-8 decode to U+FFFD, as Requests does
+	// (Python's str(content, errors="replace") once the codec lookup fails).
+	UnknownLabel
 )
 
 // String returns the lower-case name of s, such as "header".
@@ -47,6 +52,8 @@ func (s Source) String() string {
 		return "prescan"
 	case Guess:
 		return "guess"
+	case UnknownLabel:
+		return "unknown-label"
 	}
 	return "unknown"
 }
@@ -63,7 +70,7 @@ type Result struct {
 	// and 1, that the guess rather than the best-scoring rival decoding
 	// is right: about 0.5 when two decodings that give different text fit
 	// the sample equally well, close to 1 when the runner-up fits far worse.
-	// It is 0 for Default.
+	// It is 0 for Default and UnknownLabel.
 	Confidence float64
 }
 
@@ -110,8 +117,9 @@ func Determine(contentType string, content []byte) Result {
 // where a client that is not a browser needs one:
 //
 //  1. a UTF-8 or UTF-16 byte order mark at the start of content;
-//  2. the charset parameter of contentType, looked up as a WHATWG label
-//     (an unknown label is ignored);
+//  2. the charset parameter of contentType, looked up as a WHATWG label, or
+//     as a Python or IANA name that Decode knows; a label nobody knows gives
+//     "utf-8" with Source UnknownLabel, as Requests falls back to UTF-8;
 //  3. for HTML media types (text/html), and for a missing or unparsable
 //     contentType, the WHATWG prescan of the first PrescanBytes of content
 //     for a <meta> charset or an XML declaration; for XML media types
@@ -143,9 +151,10 @@ func (o *Options) determine(contentType string, content []byte, more bool) Resul
 	}
 	essence, label, hasCharset := parseContentType(contentType)
 	if hasCharset {
-		if name := lookupWHATWG(label); name != "" {
+		if name := headerEncoding(label); name != "" {
 			return Result{Name: name, Source: Header, Confidence: 1}
 		}
+		return Result{Name: "utf-8", Source: UnknownLabel}
 	}
 	if n := opt.prescanBytes(); n > 0 {
 		var name string

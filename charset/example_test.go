@@ -41,6 +41,18 @@ func ExampleDetermine_xml() {
 	// <?xml version="1.0" encoding="Shift_JIS"?><city>東京</city>
 }
 
+func ExampleDetermine_unknownLabel() {
+	// A charset nobody knows: UTF-8, with U+FFFD for what is not UTF-8, as
+	// Requests decodes it.
+	body := []byte("caf\xc3\xa9 \xff")
+	r := charset.Determine("text/plain; charset=x-no-such-charset", body)
+	fmt.Println(r.Name, r.Source, r.Confidence)
+	fmt.Printf("%+q\n", charset.Decode(body, r.Name))
+	// Output:
+	// utf-8 unknown-label 0
+	// "caf\u00e9 \ufffd"
+}
+
 func ExampleDetermine_header() {
 	r := charset.Determine(`text/plain; charset="Shift_JIS"`, nil)
 	fmt.Println(r.Name, r.Source)
