@@ -78,3 +78,19 @@ func ExampleNewReader() {
 	// 日本
 	// 東京
 }
+
+func ExamplePeek() {
+	// A stream whose first line names its encoding, read as it arrives.
+	stream := strings.NewReader("<?xml version=\"1.0\" encoding=\"koi8-r\"?>\n<p>\xf0\xd2\xc9\xd7\xc5\xd4</p>\n")
+	br := bufio.NewReaderSize(stream, charset.DefaultSampleBytes+1)
+	r := charset.Peek("application/xml", br)
+	fmt.Println(r.Name, r.Source)
+	sc := bufio.NewScanner(charset.NewReader(br, r.Name))
+	for sc.Scan() {
+		fmt.Println(sc.Text())
+	}
+	// Output:
+	// koi8-r prescan
+	// <?xml version="1.0" encoding="koi8-r"?>
+	// <p>Привет</p>
+}
