@@ -128,9 +128,9 @@ func (c peekCase) String() string {
 // gives what Determine gives for the whole body. Small bounds make every
 // stage of Peek reachable with short inputs.
 func FuzzPeek(f *testing.F) {
-	f.Add("text/html", []byte(`<meta charset="windows-1251">\xcf\xf0\xe8`), false)
-	f.Add("text/html", []byte(`<p>no declaration here, but caf\xe9</p>`), true)
-	f.Add("text/xml", []byte(`<?xml version="1.0" encoding="Shift_JIS"?><a>\x93\xfa</a>`), false)
+	f.Add("text/html", []byte("<meta charset=\"windows-1251\">\xcf\xf0\xe8"), false)
+	f.Add("text/html", []byte("<p>no declaration here, but caf\xe9</p>"), true)
+	f.Add("text/xml", []byte("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?><a>\x93\xfa</a>"), false)
 	f.Add("application/octet-stream", []byte("caf\xc3\xa9 au lait, caf\xc3\xa9 cr\xc3\xa8me"), false)
 	f.Add("text/plain; charset=x-no-such-charset", []byte("\xff"), false)
 	f.Add("", []byte("\xfe\xff\x00h"), false)
