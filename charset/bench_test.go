@@ -72,3 +72,21 @@ func BenchmarkDecodeUTF8_10MiB(b *testing.B) {
 		Decode(body, Determine("", body).Name)
 	}
 }
+
+// BenchmarkDetermineBinary measures the worst case of the guess, which a
+// Response read up front pays when nothing declares an encoding: bytes that
+// no text encoding fits, such as an image.
+func BenchmarkDetermineBinary(b *testing.B) {
+	body := make([]byte, 1<<20)
+	x := uint32(1)
+	for i := range body {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		body[i] = byte(x)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Determine("image/png", body)
+	}
+}

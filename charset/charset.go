@@ -8,7 +8,10 @@ import (
 // Source tells which step of Determine decided an encoding.
 type Source int
 
-// The sources, in the order Determine consults them (Default last).
+// The sources. Determine consults BOM, Header (or UnknownLabel), Prescan,
+// MediaTypeDefault and Guess in that order, and falls back to Default; the
+// values are not in that order, so that they keep their meaning from one
+// release to the next.
 const (
 	// Default means that nothing decided: the content was empty, had no byte
 	// outside ASCII in its sample, or the guess was turned off. The name is
@@ -22,10 +25,16 @@ const (
 	// for JSON or ISO-8859-1 (windows-1252) for text/*.
 	MediaTypeDefault
 	// Prescan means an HTML <meta> element or an XML declaration in the
-	// first bytes of the content.
+	// first bytes of the content of an HTML or XML media type, or of content
+	// whose media type is unknown.
 	Prescan
 	// Guess means the statistical guess over a sample of the content.
 	Guess
+	// UnknownLabel means the charset parameter of the Content-Type header
+	// names an encoding that neither WHATWG nor Decode knows. The name is then
+	// "utf-8", so bytes invalid in UTF-8 decode to U+FFFD, as Requests does
+	// (Python's str(content, errors="replace") once the codec lookup fails).
+	UnknownLabel
 )
 
 // String returns the lower-case name of s, such as "header".
@@ -43,6 +52,8 @@ func (s Source) String() string {
 		return "prescan"
 	case Guess:
 		return "guess"
+	case UnknownLabel:
+		return "unknown-label"
 	}
 	return "unknown"
 }
@@ -54,12 +65,12 @@ type Result struct {
 	Name string
 	// Source is the step that decided.
 	Source Source
-	// Confidence is 1 when the encoding was declared (BOM, header, media
-	// type default, prescan). For a guess it is the probability, between 0
+	// Confidence is 1 when the encoding was declared (BOM, header, prescan,
+	// media type default). For a guess it is the probability, between 0
 	// and 1, that the guess rather than the best-scoring rival decoding
 	// is right: about 0.5 when two decodings that give different text fit
 	// the sample equally well, close to 1 when the runner-up fits far worse.
-	// It is 0 for Default.
+	// It is 0 for Default and UnknownLabel.
 	Confidence float64
 }
 
@@ -77,8 +88,8 @@ const (
 type Options struct {
 	// ModernTextDefault drops the ISO-8859-1 default of text/* media types
 	// without a charset parameter (RFC 2616 §3.7.1, kept by Requests). With it
-	// set, such responses go on to the prescan and the guess, as RFC 7231
-	// §3.1.1.5 and browsers do.
+	// set, such responses go on to the guess, as RFC 7231 §3.1.1.5 lets them
+	// (an HTML or XML body has had its prescan before the default either way).
 	ModernTextDefault bool
 	// NoGuess skips the statistical guess: content that nothing declared is
 	// then reported as UTF-8 with Source Default.
@@ -99,17 +110,25 @@ func Determine(contentType string, content []byte) Result {
 	return (*Options)(nil).Determine(contentType, content)
 }
 
-// Determine returns the encoding of a response body, by this precedence:
+// Determine returns the encoding of a response body, by this precedence,
+// which is the WHATWG HTML encoding-sniffing order
+// (https://html.spec.whatwg.org/multipage/parsing.html#encoding-sniffing-algorithm:
+// BOM, transport-layer charset, prescan, default) with Requests' answers
+// where a client that is not a browser needs one:
 //
 //  1. a UTF-8 or UTF-16 byte order mark at the start of content;
-//  2. the charset parameter of contentType, looked up as a WHATWG label
-//     (an unknown label is ignored);
-//  3. the default of the media type: UTF-8 for application/json and
+//  2. the charset parameter of contentType, looked up as a WHATWG label, or
+//     as a Python or IANA name that Decode knows; a label nobody knows gives
+//     "utf-8" with Source UnknownLabel, as Requests falls back to UTF-8;
+//  3. for HTML media types (text/html), and for a missing or unparsable
+//     contentType, the WHATWG prescan of the first PrescanBytes of content
+//     for a <meta> charset or an XML declaration; for XML media types
+//     (text/xml, application/xml, */*+xml: MIME Sniffing §4.6), the XML
+//     declaration only (XML 1.0 §4.3.3);
+//  4. the default of the media type: UTF-8 for application/json and
 //     application/*+json, ISO-8859-1 for text/* unless ModernTextDefault is
 //     set (reported as "windows-1252", the encoding WHATWG maps that label
 //     to);
-//  4. an HTML <meta> charset or an XML declaration in the first
-//     PrescanBytes of content, found with the WHATWG prescan;
 //  5. a statistical guess over the first SampleBytes of content;
 //  6. UTF-8.
 //
@@ -117,6 +136,12 @@ func Determine(contentType string, content []byte) Result {
 // content, so calling it costs a small constant. It never fails and never
 // panics. A nil o means the defaults.
 func (o *Options) Determine(contentType string, content []byte) Result {
+	return o.determine(contentType, content, false)
+}
+
+// determine is Determine for content that may be only the start of the body:
+// more tells that the body goes on after content.
+func (o *Options) determine(contentType string, content []byte, more bool) Result {
 	var opt Options
 	if o != nil {
 		opt = *o
@@ -126,31 +151,53 @@ func (o *Options) Determine(contentType string, content []byte) Result {
 	}
 	essence, label, hasCharset := parseContentType(contentType)
 	if hasCharset {
-		if name := lookupWHATWG(label); name != "" {
+		if name := headerEncoding(label); name != "" {
 			return Result{Name: name, Source: Header, Confidence: 1}
+		}
+		return Result{Name: "utf-8", Source: UnknownLabel}
+	}
+	if n := opt.prescanBytes(); n > 0 {
+		var name string
+		switch mediaKind(essence) {
+		case htmlMedia, unknownMedia:
+			name = prescan(prefix(content, n))
+		case xmlMedia:
+			name = xmlDeclaration(prefix(content, n))
+		}
+		if name != "" {
+			return Result{Name: name, Source: Prescan, Confidence: 1}
 		}
 	}
 	if name := mediaTypeDefault(essence, opt.ModernTextDefault); name != "" {
 		return Result{Name: name, Source: MediaTypeDefault, Confidence: 1}
 	}
-	if n := opt.PrescanBytes; n >= 0 {
-		if n == 0 {
-			n = DefaultPrescanBytes
-		}
-		if name := prescan(prefix(content, n)); name != "" {
-			return Result{Name: name, Source: Prescan, Confidence: 1}
-		}
-	}
 	if !opt.NoGuess {
-		n := opt.SampleBytes
-		if n <= 0 {
-			n = DefaultSampleBytes
-		}
-		if name, conf := guess(prefix(content, n), len(content) > n); name != "" {
+		n := opt.sampleBytes()
+		if name, conf := guess(prefix(content, n), more || len(content) > n); name != "" {
 			return Result{Name: name, Source: Guess, Confidence: conf}
 		}
 	}
 	return Result{Name: "utf-8", Source: Default}
+}
+
+// prescanBytes returns the length of the prefix the prescan searches, 0 when
+// the prescan is off.
+func (o *Options) prescanBytes() int {
+	switch {
+	case o == nil || o.PrescanBytes == 0:
+		return DefaultPrescanBytes
+	case o.PrescanBytes < 0:
+		return 0
+	}
+	return o.PrescanBytes
+}
+
+// sampleBytes returns the length of the prefix the guess looks at.
+func (o *Options) sampleBytes() int {
+	if o == nil || o.SampleBytes <= 0 {
+		return DefaultSampleBytes
+	}
+	return o.SampleBytes
 }
 
 func prefix(b []byte, n int) []byte {

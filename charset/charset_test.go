@@ -36,7 +36,17 @@ func TestDetermine(t *testing.T) {
 		{"application/json; charset=utf-8", "", nil, Result{"utf-8", Header, 1}},
 		{"text/html; charset=gb2312", "", nil, Result{"gbk", Header, 1}},
 		{"text/html; charset=iso-2022-kr", "", nil, Result{"replacement", Header, 1}},
-		{"text/html; charset=x-unknown", "", modern, Result{"utf-8", Default, 0}},
+		// An unknown label decodes as UTF-8, as Requests does; a label that
+		// WHATWG lacks but Python and IANA know is not unknown.
+		{"text/html; charset=x-unknown", "\xe9", nil, Result{"utf-8", UnknownLabel, 0}},
+		{"text/html; charset=x-unknown", "", modern, Result{"utf-8", UnknownLabel, 0}},
+		{"application/octet-stream; charset=x-no-such-charset", "\xcf\xf0\xe8\xe2\xe5\xf2", nil, Result{"utf-8", UnknownLabel, 0}},
+		{`text/plain; charset=""`, "", nil, Result{"utf-8", UnknownLabel, 0}},
+		{"text/plain; charset=x-unknown", "\xEF\xBB\xBFhi", nil, Result{"utf-8", BOM, 1}},
+		{"text/html; charset=x-unknown", `<meta charset="koi8-r">`, nil, Result{"utf-8", UnknownLabel, 0}},
+		{"text/plain; charset=latin_1", "", nil, Result{"windows-1252", Header, 1}},
+		{"text/plain; charset=cp932", "", nil, Result{"shift_jis", Header, 1}},
+		{"text/plain; charset=IBM037", "", nil, Result{"ibm037", Header, 1}},
 		{"TEXT/HTML ; Charset = utf-8", "", nil, Result{"windows-1252", MediaTypeDefault, 1}}, // spaces around '=' are not allowed
 		{"text/html;CHARSET=UTF-8", "", nil, Result{"utf-8", Header, 1}},
 		{"text/html; charset=koi8-r; charset=utf-8", "", nil, Result{"koi8-r", Header, 1}},
@@ -44,14 +54,34 @@ func TestDetermine(t *testing.T) {
 		{"text/html; charset=koi8-r, text/html", "", nil, Result{"koi8-r", Header, 1}},
 		{"text/html; charset=koi8-r, text/plain", "", nil, Result{"windows-1252", MediaTypeDefault, 1}},
 		{"text/html; charset=koi8-r, */*", "", nil, Result{"koi8-r", Header, 1}},
-		{`text/html; charset="a,b", text/html`, "", modern, Result{"utf-8", Default, 0}},
+		{`text/html; charset="a,b", text/html`, "", modern, Result{"utf-8", UnknownLabel, 0}},
 		// Media type defaults.
 		{"application/json", "\xe9t\xe9", nil, Result{"utf-8", MediaTypeDefault, 1}},
 		{"application/vnd.api+json", "", nil, Result{"utf-8", MediaTypeDefault, 1}},
-		{"text/html", `<meta charset="utf-8">`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
-		{"text/html", `<meta charset="koi8-r">`, modern, Result{"koi8-r", Prescan, 1}},
+		{"text/html", "caf\xc3\xa9", nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"text/xml", "<a>caf\xc3\xa9</a>", nil, Result{"windows-1252", MediaTypeDefault, 1}},
 		{"text/plain", "plain ascii", modern, Result{"utf-8", Default, 0}},
-		// The prescan.
+		// The prescan of HTML and XML types comes before the text/* default.
+		{"text/html", `<meta charset="utf-8">`, nil, Result{"utf-8", Prescan, 1}},
+		{"text/html", `<meta charset="koi8-r">`, modern, Result{"koi8-r", Prescan, 1}},
+		{"text/html", `<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">`, nil, Result{"windows-1251", Prescan, 1}},
+		{"text/html", `<?xml version="1.0" encoding="euc-jp"?><html>`, nil, Result{"euc-jp", Prescan, 1}},
+		{"text/html; charset=iso-8859-2", `<meta charset="koi8-r">`, nil, Result{"iso-8859-2", Header, 1}},
+		{"text/xml", `<?xml version="1.0" encoding="Shift_JIS"?><a/>`, nil, Result{"shift_jis", Prescan, 1}},
+		{"application/atom+xml", `<?xml version="1.0" encoding="windows-1251"?><feed/>`, nil, Result{"windows-1251", Prescan, 1}},
+		{"image/svg+xml", `<?xml version="1.0" encoding="iso-8859-2"?><svg/>`, nil, Result{"iso-8859-2", Prescan, 1}},
+		// An XML type honours the XML declaration only; other types, the
+		// text/* default or the guess, not <meta>.
+		{"text/xml", `<a><meta charset="koi8-r"/></a>`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"application/xml", `<a><meta charset="koi8-r"/></a>`, nil, Result{"utf-8", Default, 0}},
+		{"text/plain", `<meta charset="koi8-r">`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"text/plain", `<meta charset="koi8-r">`, modern, Result{"utf-8", Default, 0}},
+		{"application/json", `<?xml version="1.0" encoding="Shift_JIS"?>`, nil, Result{"utf-8", MediaTypeDefault, 1}},
+		{"application/octet-stream", `<meta charset="koi8-r">`, nil, Result{"utf-8", Default, 0}},
+		// The prescan, for HTML and when there is no usable Content-Type.
+		{"text/html", strings.Repeat(" ", 1024) + `<meta charset="koi8-r">`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"text/html", `<meta charset="koi8-r">`, &Options{PrescanBytes: -1}, Result{"windows-1252", MediaTypeDefault, 1}},
+		{"no slash", `<meta charset="koi8-r">`, nil, Result{"koi8-r", Prescan, 1}},
 		{"", `<!doctype html><html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1251">`, nil, Result{"windows-1251", Prescan, 1}},
 		{"", `<meta content="text/html; charset=windows-1251">`, nil, Result{"utf-8", Default, 0}},
 		{"", `<meta charset=utf-16le>`, nil, Result{"utf-8", Prescan, 1}},
@@ -111,6 +141,7 @@ func TestDecode(t *testing.T) {
 		{"utf-16be", "\xFE\xFF\x00h\x00i", "hi"},
 		{"iso-2022-kr", "abc", "\uFFFD"},
 		{"windows-1252", "\xEF\xBB\xBF", "ï»¿"},
+		{"us", "\x80", "€"}, // an IANA alias of US-ASCII, which WHATWG reads as windows-1252
 	}
 	for _, c := range cases {
 		if got := Decode([]byte(c.content), c.name); got != c.want {
@@ -136,10 +167,10 @@ func TestNewReaderPassesErrors(t *testing.T) {
 
 func TestSourceString(t *testing.T) {
 	var got []string
-	for s := Default; s <= Guess+1; s++ {
+	for s := Default; s <= UnknownLabel+1; s++ {
 		got = append(got, s.String())
 	}
-	want := []string{"default", "bom", "header", "media-type-default", "prescan", "guess", "unknown"}
+	want := []string{"default", "bom", "header", "media-type-default", "prescan", "guess", "unknown-label", "unknown"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Source.String mismatch (-want +got):\n%s", diff)
 	}

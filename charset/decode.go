@@ -28,6 +28,27 @@ func lookupWHATWG(label string) string {
 	return name
 }
 
+// headerEncoding returns the canonical name of the encoding that the
+// charset parameter label names, or "" when Decode does not know it. The name
+// is the WHATWG one when WHATWG has the encoding, else the lower-case IANA
+// name, which Decode accepts as well.
+func headerEncoding(label string) string {
+	if name := lookupWHATWG(label); name != "" {
+		return name
+	}
+	e := lookup(label)
+	if e == nil {
+		return ""
+	}
+	if name, err := htmlindex.Name(e); err == nil {
+		return name
+	}
+	if name, err := ianaindex.IANA.Name(e); err == nil {
+		return strings.ToLower(name)
+	}
+	return ""
+}
+
 // aliases maps names that WHATWG does not list but that users coming from
 // Python or from IANA registries write, to a WHATWG label.
 var aliases = map[string]string{
@@ -51,7 +72,7 @@ var aliases = map[string]string{
 
 // lookup returns the encoding a name denotes, or nil. It accepts WHATWG
 // labels, the Python spellings in aliases (with "_" for "-" and cpNNNN for
-// windows-NNNN), and IANA names that golang.org/x/text supports.
+// windows-NNNN), and IANA names and aliases that golang.org/x/text supports.
 func lookup(name string) encoding.Encoding {
 	if e, err := htmlindex.Get(name); err == nil {
 		return e
@@ -67,6 +88,13 @@ func lookup(name string) encoding.Encoding {
 		return e
 	}
 	if e, err := ianaindex.IANA.Encoding(name); err == nil && e != nil {
+		// An IANA alias of a name WHATWG knows means what WHATWG makes of
+		// that name: "us" decodes as "us-ascii" does, as windows-1252.
+		if n, err := ianaindex.IANA.Name(e); err == nil {
+			if w, err := htmlindex.Get(n); err == nil {
+				return w
+			}
+		}
 		return e
 	}
 	return nil

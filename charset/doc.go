@@ -14,9 +14,9 @@
 // a small constant, and replaces Requests' guess with a faster and more
 // accurate one.
 //
-// Determine decides; Decode and NewReader decode and never fail: an unknown
-// or unsupported encoding name falls back to UTF-8 with U+FFFD for invalid
-// bytes.
+// Determine decides for a body in memory, Peek for one still arriving;
+// Decode and NewReader decode and never fail: an unknown or unsupported
+// encoding name falls back to UTF-8 with U+FFFD for invalid bytes.
 //
 // The precedence, the defaults and the limits of the guess are described in
 // docs/charset.md.

@@ -57,6 +57,36 @@ func parseContentType(v string) (essence, charset string, hasCharset bool) {
 	return essence, charset, hasCharset
 }
 
+// A mediaClass tells which declarations inside a body its media type lets
+// the prescan honour.
+type mediaClass int
+
+const (
+	otherMedia   mediaClass = iota // no in-body declaration
+	htmlMedia                      // <meta>, and an XML declaration at the start
+	xmlMedia                       // the XML declaration only
+	unknownMedia                   // no usable Content-Type: as HTML
+)
+
+// mediaKind classifies a media type essence by the MIME Sniffing groups
+// (https://mimesniff.spec.whatwg.org/#mime-type-groups): an HTML MIME type is
+// text/html; an XML MIME type is text/xml, application/xml or any type whose
+// subtype ends in "+xml". A missing essence is classed with HTML, as a
+// browser would sniff a body that starts with markup: the prescan finds a
+// declaration only in such a body.
+func mediaKind(essence string) mediaClass {
+	_, sub, _ := cutByte(essence, '/')
+	switch {
+	case essence == "":
+		return unknownMedia
+	case essence == "text/html":
+		return htmlMedia
+	case essence == "text/xml", essence == "application/xml", hasSuffix(sub, "+xml"):
+		return xmlMedia
+	}
+	return otherMedia
+}
+
 func isHTTPWhitespace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r'
 }

@@ -2,19 +2,16 @@ package charset
 
 // This file implements the WHATWG "prescan a byte stream to determine its
 // encoding" algorithm
-// (https://html.spec.whatwg.org/multipage/parsing.html#prescan-a-byte-stream-to-determine-its-encoding)
-// and the "get an XML encoding" algorithm that follows it
-// (https://html.spec.whatwg.org/multipage/parsing.html#concept-get-xml-encoding-when-sniffing).
-// Each byte of the prefix is visited a bounded number of times, so the
-// prescan is linear in the length of the prefix.
+// (https://html.spec.whatwg.org/multipage/parsing.html#prescan-a-byte-stream-to-determine-its-encoding);
+// xmldecl.go has the "get an XML encoding" algorithm it starts with. Each
+// byte of the prefix is visited a bounded number of times, so the prescan is
+// linear in the length of the prefix.
 
 // prescan returns the canonical name of the encoding that a <meta> element or
 // an XML declaration in b declares, or "".
 func prescan(b []byte) string {
-	if hasPrefixFold(b, "<?xml") {
-		if name := xmlEncoding(b); name != "" {
-			return name
-		}
+	if name := xmlDeclaration(b); name != "" {
+		return name
 	}
 	return metaPrescan(b)
 }
@@ -307,49 +304,4 @@ func indexFold(s string, p int, word string) int {
 		}
 	}
 	return -1
-}
-
-// xmlEncoding is the WHATWG "get an XML encoding" algorithm: the encoding
-// label of an XML declaration at the start of b, as a canonical name, or "".
-func xmlEncoding(b []byte) string {
-	end := indexFrom(b, 0, '>')
-	if end < 0 {
-		return ""
-	}
-	decl := string(b[:end])
-	i := indexFold(decl, 0, "encoding")
-	if i < 0 {
-		return ""
-	}
-	p := i + len("encoding")
-	for p < len(decl) && decl[p] <= 0x20 {
-		p++
-	}
-	if p >= len(decl) || decl[p] != '=' {
-		return ""
-	}
-	p++
-	for p < len(decl) && decl[p] <= 0x20 {
-		p++
-	}
-	if p >= len(decl) || decl[p] != '"' && decl[p] != '\'' {
-		return ""
-	}
-	q := decl[p]
-	p++
-	close := indexByte(decl[p:], q)
-	if close < 0 {
-		return ""
-	}
-	label := decl[p : p+close]
-	for i := 0; i < len(label); i++ {
-		if label[i] <= 0x20 {
-			return ""
-		}
-	}
-	name := lookupWHATWG(label)
-	if name == "utf-16be" || name == "utf-16le" {
-		name = "utf-8"
-	}
-	return name
 }

@@ -7,33 +7,41 @@ import (
 	"github.com/relayhttp/relay/charset"
 )
 
-// decodePeek is how much of a streamed body Decode looks at to determine its
-// encoding when the headers do not say: the charset package's guess sample.
-const decodePeek = charset.DefaultSampleBytes
+// decodePeek is the buffer of a decoded body: room for the charset
+// package's guess sample and one byte more, which tells the guess that the
+// body goes on after the sample.
+const decodePeek = charset.DefaultSampleBytes + 1
 
 // Decode makes later reads of the body — Body, Lines, Chunks — yield text
 // decoded to UTF-8 with r.Encoding, as they arrive (Requests'
-// iter_lines(decode_unicode=True)). When Encoding is empty it is determined
-// first, from the headers or, when they declare nothing, from at most the
-// first 64 KiB of the body (Decode then waits for them), and stored. Bytes that do not decode become U+FFFD.
+// iter_lines(decode_unicode=True)). Bytes that do not decode become U+FFFD.
 //
-// Call it before reading. On a body already in memory it decodes that.
+// When Encoding is empty it is set first. On a streamed response it is
+// determined from the headers and as few of the body's first bytes as
+// charset.Peek needs: 3 when a byte order mark or the header decides, or
+// the media type has a default and no in-body declaration; 1024 for HTML and
+// XML; 64 KiB when only the guess can decide. Decode waits for those bytes,
+// or for the end of the body.
+//
+// Call it before reading. On a body already in memory it decodes that, and
+// Bytes and Text go on returning the body and its text as they did. On a
+// streamed body, Bytes, Text and JSON read the decoded text. A second call
+// does nothing.
 func (r *Response) Decode() {
+	if r.decoding {
+		return
+	}
+	r.decoding = true
 	body := r.Body
 	br := bufio.NewReaderSize(body, decodePeek)
 	if r.Encoding == "" {
-		ct := r.Header.Get("Content-Type")
-		bom, _ := br.Peek(4) // a byte order mark wins over everything
-		res := charset.Determine(ct, bom)
-		if res.Source != charset.BOM && res.Source != charset.Header && res.Source != charset.MediaTypeDefault {
-			// Nothing declared: look at the body, without waiting on a
-			// live stream longer than it takes to fill the sample.
-			prefix, _ := br.Peek(decodePeek) // a short body gives what it has; errors resurface on Read
-			res = charset.Determine(ct, prefix)
+		if r.enc == "" {
+			r.enc = charset.Peek(contentType(r.Header), br).Name
 		}
-		r.Encoding = res.Name
+		r.Encoding = r.enc
 	}
 	r.Body = decodedBody{Reader: charset.NewReader(br, r.Encoding), Closer: body}
+	r.textBody = !r.read
 }
 
 // decodedBody reads decoded text and closes the wire body.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/relayhttp/relay/charset"
@@ -25,15 +26,32 @@ type Response struct {
 	// Elapsed is the time from sending the request to having the response
 	// headers, as Requests measures it.
 	Elapsed time.Duration
-	// Encoding is the charset Text decodes with. Text fills it in, from the
-	// headers or the body, when it is empty; set it first to override.
+	// Encoding is the encoding Text decodes the body with, a name that
+	// charset.Decode accepts, such as "utf-8" or "windows-1251".
+	//
+	// For a response read up front it is set before the call returns, from
+	// the headers and the first bytes of the body, by the precedence of
+	// charset.Determine: byte order mark, Content-Type charset (an unknown
+	// one gives "utf-8", as in Requests), <meta> or XML declaration of an
+	// HTML or XML body, the media type's default, a statistical guess. For
+	// a streamed response it is "" when the call returns, because the
+	// headers alone cannot settle it (a byte order mark in the body wins
+	// over them): the first of Text, Bytes, JSON or Decode determines it
+	// from the body's first bytes and sets it. The encoding is determined
+	// once per response.
+	//
+	// Set it to override: Text uses a value set here as it is. Setting ""
+	// gives back the determined encoding at the next Text.
 	Encoding string
 
-	limit   int64   // decoded-size cap of whole-body reads; 0: none
-	body    []byte  // the whole body, once read
-	read    bool    // body (or readErr) is final
-	readErr error   // why reading the whole body failed
-	mem     memBody // Body once the body is in memory
+	limit    int64   // decoded-size cap of whole-body reads; 0: none
+	body     []byte  // the whole body, once read
+	read     bool    // body (or readErr) is final
+	readErr  error   // why reading the whole body failed
+	mem      memBody // Body once the body is in memory
+	enc      string  // the determined encoding; "" until determined
+	decoding bool    // Decode has wrapped Body
+	textBody bool    // body was read through Decode: it is UTF-8 text
 }
 
 // memBody is the Body of a response whose body was read up front, so that
@@ -61,7 +79,32 @@ func (r *Response) readBody() error {
 	r.body = b
 	r.mem.Reset(b)
 	r.Body = &r.mem
+	r.fillEncoding(b)
 	return nil
+}
+
+// fillEncoding sets an empty Encoding to the encoding determined for the
+// response, determining it from the headers and content, the body or its
+// start, the first time only.
+func (r *Response) fillEncoding(content []byte) {
+	if r.Encoding != "" {
+		return
+	}
+	if r.enc == "" {
+		r.enc = charset.Determine(contentType(r.Header), content).Name
+	}
+	r.Encoding = r.enc
+}
+
+// contentType returns the Content-Type field values joined as
+// charset.Determine takes them, so that it can resolve several values as
+// Fetch does.
+func contentType(h http.Header) string {
+	v := h.Values("Content-Type")
+	if len(v) == 1 {
+		return v[0]
+	}
+	return strings.Join(v, ", ")
 }
 
 // readLimited reads all of body, failing with ErrBodyTooLarge past limit
@@ -114,19 +157,22 @@ func (r *Response) Bytes() ([]byte, error) {
 }
 
 // Text returns the body decoded to UTF-8 with r.Encoding. When Encoding is
-// empty it is determined once — BOM, Content-Type charset, the media type's
-// default, an HTML or XML declaration, a statistical guess — and stored in
-// r.Encoding (see package charset). Bytes that do not decode become U+FFFD;
-// an unknown Encoding decodes as UTF-8. Text never fails for a body it could
-// read.
+// empty (a streamed response, or the user reset it) it is set first to the
+// encoding determined for the response, as Encoding's documentation says.
+// Bytes that do not decode become U+FFFD; an unknown Encoding decodes as
+// UTF-8. Text never fails for a body it could read.
+//
+// After Decode on a streamed response the body is read as text already:
+// Text returns it as Decode decoded it.
 func (r *Response) Text() (string, error) {
 	b, err := r.Bytes()
 	if err != nil {
 		return "", err
 	}
-	if r.Encoding == "" {
-		r.Encoding = charset.Determine(r.Header.Get("Content-Type"), b).Name
+	if r.textBody {
+		return string(b), nil
 	}
+	r.fillEncoding(b)
 	return charset.Decode(b, r.Encoding), nil
 }
 
