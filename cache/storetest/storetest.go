@@ -239,7 +239,9 @@ func testUpdate(t *testing.T, s cache.Store) {
 }
 
 func testReadersDuringReplace(t *testing.T, s cache.Store) {
-	body := func(i int) string { return fmt.Sprintf("%08d", i) + string(bytes.Repeat([]byte{byte('a' + i%26)}, 32<<10)) }
+	body := func(i int) string {
+		return fmt.Sprintf("%08d", i) + string(bytes.Repeat([]byte{byte('a' + i%26)}, 32<<10))
+	}
 	put(t, s, "k", "0", body(0), time.Minute)
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
