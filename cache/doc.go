@@ -12,7 +12,23 @@
 // partitioning), sits above retries (a fresh hit costs no attempt), and
 // stores bodies as they came off the wire.
 //
-// This package is being built in steps (issue 12); so far it holds the
-// Cache-Control parser and the freshness and age computations of RFC 9111
-// §4.2.
+// Use it through a Session:
+//
+//	s.Cache = cache.New(cache.Options{Store: cache.Memory(64 << 20)})
+//	r, err := s.Get(ctx, url)
+//	cache.StatusOf(r.Response) // Hit, Miss, Revalidated, Stale or Bypass
+//
+// What it does (RFC 9111, private cache): freshness from max-age, Expires
+// and Age with the response delay, a heuristic for the statuses that allow
+// one; validation with ETag and Last-Modified, a 304 freshening the stored
+// headers (never Content-Length or Content-Encoding); Vary variants per
+// URL; invalidation by unsafe methods; request directives (max-age,
+// max-stale, min-fresh, no-cache, no-store, only-if-cached); responses to
+// credentials stored only when they say so, and keyed by a hash of the
+// credentials; bodies stored while the caller reads them, never when read
+// only in part or larger than the cap.
+//
+// This package is being built in steps (issue 12): request collapsing,
+// stale-while-revalidate, stale-if-error and the directory and Redis
+// stores come next.
 package cache

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/relayhttp/relay/auth"
+	"github.com/relayhttp/relay/cache"
 	"github.com/relayhttp/relay/cookiejar"
 	"github.com/relayhttp/relay/hooks"
 	"github.com/relayhttp/relay/middleware"
@@ -82,6 +83,10 @@ type Session struct {
 	// (client.HookRequest and friends). Register them before sharing the
 	// session.
 	Hooks hooks.Registry
+	// Cache, when not nil, answers requests from an RFC 9111 private cache
+	// (package cache), per mount and per redirect hop, below cookies and
+	// auth and above retries. nil, the default, caches nothing.
+	Cache *cache.Cache
 	// MaxRedirects is how many redirects a call may follow before it fails
 	// with ErrTooManyRedirects. NewSession sets 30; 0 or less allows none
 	// (NoRedirects returns the 3xx itself instead).
@@ -274,6 +279,7 @@ func (s *Session) mountStack(rt http.RoundTripper, name string) http.RoundTrippe
 		auth.MiddlewareWithOptions(auth.MiddlewareOptions{Auth: s.currentAuth, Netrc: s.currentNetrc}),
 		s.route,
 		middleware.Decompress(),
+		cache.MiddlewareFrom(s.currentCache),
 		middleware.RetryFrom(func() *RetryOptions { return s.retry }),
 		middleware.TimeoutFrom(func() Timeouts { return s.timeouts }),
 		hooks.HopMiddleware(&s.Hooks),
@@ -306,6 +312,8 @@ func (s *Session) rebuild() {
 func (s *Session) currentAuth() auth.Authenticator { return s.Auth }
 
 func (s *Session) currentJar() http.CookieJar { return s.Jar }
+
+func (s *Session) currentCache() *cache.Cache { return s.Cache }
 
 // currentNetrc gives the netrc file when the session trusts its environment.
 func (s *Session) currentNetrc() (*auth.NetrcFile, error) {
