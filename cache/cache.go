@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/relayhttp/relay/middleware"
@@ -29,24 +30,42 @@ type Options struct {
 	// KeepStale is how long a revalidatable response is kept past its
 	// freshness; 0 means DefaultKeepStale.
 	KeepStale time.Duration
+	// RevalidateTimeout bounds a background revalidation
+	// (stale-while-revalidate); 0 means DefaultRevalidateTimeout.
+	RevalidateTimeout time.Duration
 	// Now is the cache's clock; nil means time.Now. Tests give a fake one.
 	Now func() time.Time
 }
+
+// DefaultRevalidateTimeout bounds a background revalidation unless
+// Options.RevalidateTimeout says otherwise.
+const DefaultRevalidateTimeout = 30 * time.Second
 
 // A Cache is a private HTTP cache (RFC 9111). Give it to a relay Session
 // (s.Cache = c), which puts it in every mount's stack, per redirect hop,
 // below cookies and auth and above retries; or use its Middleware in a
 // stack of your own at the same place. It is safe for concurrent use.
 type Cache struct {
-	store     Store
-	maxEntry  int64
-	keepStale time.Duration
-	now       func() time.Time
+	store             Store
+	maxEntry          int64
+	keepStale         time.Duration
+	revalidateTimeout time.Duration
+	now               func() time.Time
+
+	mu           sync.Mutex
+	flights      map[string]*flight // misses under way, by flightKey
+	revalidating map[string]bool    // entry keys being revalidated in the background
+	wg           sync.WaitGroup
 }
 
 // New returns a Cache configured by o.
 func New(o Options) *Cache {
-	c := &Cache{store: o.Store, maxEntry: o.MaxEntryBytes, keepStale: o.KeepStale, now: o.Now}
+	c := &Cache{store: o.Store, maxEntry: o.MaxEntryBytes, keepStale: o.KeepStale, now: o.Now,
+		revalidateTimeout: o.RevalidateTimeout,
+		flights:           make(map[string]*flight), revalidating: make(map[string]bool)}
+	if c.revalidateTimeout <= 0 {
+		c.revalidateTimeout = DefaultRevalidateTimeout
+	}
 	if c.store == nil {
 		c.store = Memory(0)
 	}

@@ -47,10 +47,17 @@ func newOrigin(t *testing.T, clk *clock, h func(w http.ResponseWriter, r *http.R
 
 // client returns a RoundTripper with a cache over a transport to o.
 func client(t *testing.T, clk *clock, o cache.Options) http.RoundTripper {
+	rt, _ := clientAndCache(t, clk, o)
+	return rt
+}
+
+func clientAndCache(t *testing.T, clk *clock, o cache.Options) (http.RoundTripper, *cache.Cache) {
 	o.Now = clk.now
 	tr := &http.Transport{}
 	t.Cleanup(tr.CloseIdleConnections)
-	return middleware.Chain(tr, cache.New(o).Middleware())
+	c := cache.New(o)
+	t.Cleanup(c.Wait)
+	return middleware.Chain(tr, c.Middleware()), c
 }
 
 type result struct {

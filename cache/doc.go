@@ -26,9 +26,11 @@
 // max-stale, min-fresh, no-cache, no-store, only-if-cached); responses to
 // credentials stored only when they say so, and keyed by a hash of the
 // credentials; bodies stored while the caller reads them, never when read
-// only in part or larger than the cap.
+// only in part or larger than the cap; stale-if-error (after retries have
+// failed) and stale-while-revalidate (one background revalidation per
+// entry, bounded by RevalidateTimeout); identical concurrent misses
+// collapsed into one origin request.
 //
-// This package is being built in steps (issue 12): request collapsing,
-// stale-while-revalidate, stale-if-error and the directory and Redis
-// stores come next.
+// This package is being built in steps (issue 12): the directory and Redis
+// stores and the cache-tests conformance run come next.
 package cache

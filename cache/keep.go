@@ -61,15 +61,23 @@ func explicit(h http.Header, cc directives) bool {
 // keep arranges for resp to be stored, when it may be, as the caller reads
 // its body: the body is written to the store while it is read, and the
 // entry committed once it has been read to its end.
-func (c *Cache) keep(req *http.Request, resp *http.Response, pk string, rcc directives, sent, received time.Time) {
+//
+// ended, when not nil, learns whether the response was stored, once that
+// is known: at once when it may not be, else when its body ends.
+func (c *Cache) keep(req *http.Request, resp *http.Response, pk string, rcc directives, sent, received time.Time, ended func(stored bool)) {
+	if ended == nil {
+		ended = func(bool) {}
+	}
 	cc := parseCacheControl(resp.Header["Cache-Control"])
 	t := timing{sent, received}
 	ttl, ok := c.storable(req, resp, cc, rcc, t)
 	if !ok {
+		ended(false)
 		return
 	}
 	vary, ok := varyOf(resp.Header, req)
 	if !ok {
+		ended(false)
 		return
 	}
 	m := &meta{Status: resp.StatusCode, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
@@ -78,10 +86,11 @@ func (c *Cache) keep(req *http.Request, resp *http.Response, pk string, rcc dire
 	ctx := context.WithoutCancel(req.Context())
 	w, err := c.store.Create(ctx, key, m.encode(), ttl)
 	if err != nil {
+		ended(false)
 		return
 	}
-	resp.Body = &storingBody{rc: resp.Body, w: w, max: c.maxEntry, commit: func() {
-		_ = c.store.Update(ctx, pk, ttl, func(old []byte) []byte { return withVariant(old, variant{key, vary}) })
+	resp.Body = &storingBody{rc: resp.Body, w: w, max: c.maxEntry, ended: ended, commit: func() bool {
+		return c.store.Update(ctx, pk, ttl, func(old []byte) []byte { return withVariant(old, variant{key, vary}) }) == nil
 	}}
 }
 
@@ -92,7 +101,8 @@ type storingBody struct {
 	rc     io.ReadCloser
 	w      EntryWriter // nil once done
 	n, max int64
-	commit func()
+	commit func() bool
+	ended  func(stored bool)
 }
 
 func (b *storingBody) Read(p []byte) (int, error) {
@@ -110,9 +120,7 @@ func (b *storingBody) Read(p []byte) (int, error) {
 	case err == io.EOF:
 		w := b.w
 		b.w = nil
-		if w.Commit() == nil {
-			b.commit()
-		}
+		b.ended(w.Commit() == nil && b.commit())
 	case err != nil:
 		b.abort()
 	}
@@ -123,6 +131,7 @@ func (b *storingBody) abort() {
 	if b.w != nil {
 		b.w.Abort()
 		b.w = nil
+		b.ended(false)
 	}
 }
 

@@ -3,31 +3,43 @@ package cache
 import (
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/relayhttp/relay/middleware"
 )
 
-// revalidate asks the origin whether s is still good, with its validators
-// (RFC 9111 §4.3.1). A 304 freshens s and serves it; any other answer
-// replaces it.
+// revalidate asks the origin about a stored response that may not be used
+// as it is: with its validators when it has some (RFC 9111 §4.3.1), so that
+// a 304 freshens and serves it, else for the whole response. When the
+// origin cannot be reached or answers 5xx and the stored response (or the
+// request) allows stale-if-error, the stale response is served instead.
 func (c *Cache) revalidate(next http.RoundTripper, req *http.Request, s *stored, pk string, rcc directives) (*http.Response, error) {
-	cond := req.Clone(req.Context())
-	if etag := s.meta.Header.Get("ETag"); etag != "" {
-		cond.Header.Set("If-None-Match", etag)
-	}
-	if lm := s.meta.Header.Get("Last-Modified"); lm != "" {
-		cond.Header.Set("If-Modified-Since", lm)
+	cond := req
+	if validators(s.meta.Header) {
+		cond = req.Clone(req.Context())
+		if etag := s.meta.Header.Get("ETag"); etag != "" {
+			cond.Header.Set("If-None-Match", etag)
+		}
+		if lm := s.meta.Header.Get("Last-Modified"); lm != "" {
+			cond.Header.Set("If-Modified-Since", lm)
+		}
 	}
 	sent := c.now()
 	resp, err := next.RoundTrip(cond)
+	received := c.now()
+	if (err != nil || resp.StatusCode >= 500) && c.staleIfError(s, rcc, received) {
+		if resp != nil {
+			middleware.DrainAndClose(resp)
+		}
+		return c.serve(s, req, received, Stale), nil
+	}
 	if err != nil {
 		s.close()
 		return nil, err
 	}
-	received := c.now()
-	if resp.StatusCode != http.StatusNotModified {
+	if cond == req || resp.StatusCode != http.StatusNotModified {
 		s.close()
-		c.keep(req, resp, pk, rcc, sent, received)
+		c.keep(req, resp, pk, rcc, sent, received, nil)
 		return mark(resp, req, Miss), nil
 	}
 	middleware.DrainAndClose(resp)
@@ -38,6 +50,19 @@ func (c *Cache) revalidate(next http.RoundTripper, req *http.Request, s *stored,
 		_ = c.store.SetMeta(req.Context(), s.key, s.meta.encode(), ttl)
 	}
 	return c.serve(s, req, received, Revalidated), nil
+}
+
+// staleIfError reports whether s may be served stale at now because the
+// origin failed: stale-if-error on the response or on the request (RFC
+// 5861 §4) covers how stale it is, and must-revalidate does not forbid it.
+func (c *Cache) staleIfError(s *stored, rcc directives, now time.Time) bool {
+	if s.cc.mustRevalidate || s.cc.noCache {
+		return false
+	}
+	life, _ := lifetime(s.meta.Status, s.meta.Header, s.cc, s.meta.timing())
+	staleFor := age(s.meta.Header, s.meta.timing(), now) - life
+	allowed := max(s.cc.staleIfError.value(), rcc.staleIfError.value())
+	return (s.cc.staleIfError.set || rcc.staleIfError.set) && staleFor <= time.Duration(allowed)*time.Second
 }
 
 // unfreshened are the fields a 304 never overwrites in the stored

@@ -47,20 +47,21 @@ func (c *Cache) roundTrip(next http.RoundTripper, req *http.Request) (*http.Resp
 			return c.serve(s, req, now, Hit), nil
 		case staleAllowed:
 			return c.serve(s, req, now, Stale), nil
+		case staleWhileRevalidate:
+			c.revalidateLater(next, req, s.key, pk, rcc)
+			return c.serve(s, req, now, Stale), nil
 		}
 		if rcc.onlyIfCached {
 			s.close()
 			return gatewayTimeout(req), nil
 		}
-		if validators(s.meta.Header) {
-			return c.revalidate(next, req, s, pk, rcc)
-		}
-		s.close()
-	} else if rcc.onlyIfCached {
+		return c.revalidate(next, req, s, pk, rcc)
+	}
+	if rcc.onlyIfCached {
 		middleware.CloseRequestBody(req)
 		return gatewayTimeout(req), nil
 	}
-	return c.fetch(next, req, pk, rcc)
+	return c.collapsed(next, req, pk, rcc)
 }
 
 // bypasses reports whether the cache must stay out of req: the caller's own
@@ -88,14 +89,18 @@ func requestDirectives(h http.Header) directives {
 	return d
 }
 
-// fetch sends req to the origin and stores what it may.
-func (c *Cache) fetch(next http.RoundTripper, req *http.Request, pk string, rcc directives) (*http.Response, error) {
+// fetch sends req to the origin and stores what it may; ended, when not
+// nil, learns whether the response was stored once that is known.
+func (c *Cache) fetch(next http.RoundTripper, req *http.Request, pk string, rcc directives, ended func(stored bool)) (*http.Response, error) {
 	sent := c.now()
 	resp, err := next.RoundTrip(req)
 	if err != nil {
+		if ended != nil {
+			ended(false)
+		}
 		return nil, err
 	}
-	c.keep(req, resp, pk, rcc, sent, c.now())
+	c.keep(req, resp, pk, rcc, sent, c.now(), ended)
 	return mark(resp, req, Miss), nil
 }
 
@@ -128,9 +133,10 @@ func (c *Cache) lookup(ctx context.Context, pk string, req *http.Request) *store
 type usability uint8
 
 const (
-	mustValidate usability = iota // ask the origin first
-	fresh                         // serve it
-	staleAllowed                  // serve it stale: the request allows it (max-stale)
+	mustValidate         usability = iota // ask the origin first
+	fresh                                 // serve it
+	staleAllowed                          // serve it stale: the request allows it (max-stale)
+	staleWhileRevalidate                  // serve it stale, and revalidate it in the background
 )
 
 // usable decides whether s may answer a request with directives rcc at
@@ -153,6 +159,9 @@ func (c *Cache) usable(s *stored, rcc directives, now time.Time) usability {
 	}
 	if s.cc.mustRevalidate {
 		return mustValidate
+	}
+	if s.cc.staleWhileRevalidate.set && -left <= time.Duration(s.cc.staleWhileRevalidate.value())*time.Second {
+		return staleWhileRevalidate
 	}
 	if rcc.maxStaleAny || rcc.maxStale.set && -left <= time.Duration(rcc.maxStale.value())*time.Second {
 		return staleAllowed
