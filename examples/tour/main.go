@@ -50,6 +50,7 @@ var steps = []step{
 	{"Phase timeouts", phaseTimeouts},
 	{"Logging and retries", loggedRetries},
 	{"Proxies", proxies},
+	{"Caching (RFC 9111)", caching},
 	{"The package-level client.Get", packageLevelGet},
 	{"Session.Client for code that takes an *http.Client", sessionClient},
 }
