@@ -56,6 +56,8 @@ type Cache struct {
 	flights      map[string]*flight // misses under way, by flightKey
 	revalidating map[string]bool    // entry keys being revalidated in the background
 	wg           sync.WaitGroup
+	metas        memo[*meta]     // decoded entry metadata
+	indexes      memo[[]variant] // decoded variant lists
 }
 
 // New returns a Cache configured by o.

@@ -127,7 +127,7 @@ func (m *memory) Load(_ context.Context, key string) ([]byte, error) {
 	if it == nil || it.isEntry {
 		return nil, ErrNotFound
 	}
-	return bytes.Clone(it.meta), nil
+	return it.meta, nil // never modified once stored
 }
 
 func (m *memory) Update(_ context.Context, key string, ttl time.Duration, fn func([]byte) []byte) error {

@@ -43,6 +43,9 @@ func (c *Cache) revalidate(next http.RoundTripper, req *http.Request, s *stored,
 		return mark(resp, req, Miss), nil
 	}
 	middleware.DrainAndClose(resp)
+	m := *s.meta // shared with other readers: change a copy
+	m.Header = s.meta.Header.Clone()
+	s.meta = &m
 	freshen(s.meta, resp.Header)
 	s.meta.RequestTime, s.meta.ResponseTime = sent, received
 	s.cc = parseCacheControl(s.meta.Header["Cache-Control"])

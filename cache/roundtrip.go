@@ -111,7 +111,8 @@ func (c *Cache) lookup(ctx context.Context, pk string, req *http.Request) *store
 	if err != nil {
 		return nil
 	}
-	for _, v := range decodeIndex(idx) {
+	variants, _ := c.indexes.get(pk, idx, func(b []byte) ([]variant, error) { return decodeIndex(b), nil })
+	for _, v := range variants {
 		if !matches(v.Vary, req) {
 			continue
 		}
@@ -119,12 +120,12 @@ func (c *Cache) lookup(ctx context.Context, pk string, req *http.Request) *store
 		if err != nil {
 			continue
 		}
-		m, err := decodeMeta(raw)
+		m, err := c.metas.get(v.Key, raw, decodeMeta)
 		if err != nil {
 			_ = body.Close()
 			continue
 		}
-		return &stored{key: v.Key, meta: m, body: body, cc: parseCacheControl(m.Header["Cache-Control"])}
+		return &stored{key: v.Key, meta: m, body: body, cc: parseCacheControl(m.Header["Cache-Control"])} // m is shared: see freshen
 	}
 	return nil
 }

@@ -27,7 +27,8 @@ var ErrNotFound = errors.New("cache: not found")
 // other writer interleaves with.
 type Store interface {
 	// Open returns the metadata and a reader of the body of the entry under
-	// key, or ErrNotFound. The caller closes the body.
+	// key, or ErrNotFound. The caller closes the body, and does not modify
+	// the metadata (a store may return the bytes it keeps).
 	Open(ctx context.Context, key string) (meta []byte, body io.ReadCloser, err error)
 
 	// Create starts an entry under key, to expire after ttl. Its body is
@@ -44,7 +45,8 @@ type Store interface {
 	// error.
 	Delete(ctx context.Context, key string) error
 
-	// Load returns the value under key, or ErrNotFound.
+	// Load returns the value under key, or ErrNotFound. The caller does not
+	// modify it.
 	Load(ctx context.Context, key string) ([]byte, error)
 
 	// Update replaces the value under key by what fn returns for the

@@ -37,6 +37,7 @@ type server struct {
 // newServer starts the server; it is closed when tb ends.
 //
 //	GET  /small          13 bytes of text
+//	GET  /cacheable      the same, fresh for an hour
 //	POST /json           echoes a JSON body (415 for another Content-Type)
 //	GET  /download?n=N   N zero bytes, with Content-Length
 //	POST /upload         discards the body and answers its length in decimal
@@ -46,6 +47,11 @@ func newServer(tb testing.TB) *server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /small", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header()["Content-Type"] = textPlain
+		_, _ = w.Write(hello)
+	})
+	mux.HandleFunc("GET /cacheable", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["Content-Type"] = textPlain
+		w.Header().Set("Cache-Control", "max-age=3600")
 		_, _ = w.Write(hello)
 	})
 	mux.HandleFunc("POST /json", func(w http.ResponseWriter, r *http.Request) {
