@@ -257,3 +257,30 @@ func TestWhatIsNotStored(t *testing.T) {
 		t.Errorf("only-if-cached on a miss: %d, want 504", r.code)
 	}
 }
+
+// TestHeadFreshensTheStoredGet: a HEAD answered with the same validator
+// updates the stored GET's headers (RFC 9111 §4.3.5).
+func TestHeadFreshensTheStoredGet(t *testing.T) {
+	clk := newClock()
+	version := "1"
+	o := newOrigin(t, clk, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("ETag", `"same"`)
+		w.Header().Set("X-Version", version)
+		w.Header().Set("Cache-Control", "max-age=0")
+		if r.Method == "HEAD" {
+			w.Header().Set("Cache-Control", "max-age=60")
+			return
+		}
+		io.WriteString(w, "body")
+	})
+	rt := client(t, clk, cache.Options{})
+	do(t, rt, "GET", o.URL)
+	version = "2"
+	if r := do(t, rt, "HEAD", o.URL); r.status != cache.Miss {
+		t.Fatalf("HEAD of a stale entry: %v", r.status)
+	}
+	r := do(t, rt, "GET", o.URL)
+	if r.status != cache.Hit || r.header.Get("X-Version") != "2" || r.body != "body" {
+		t.Errorf("after the HEAD: %v X-Version=%q %q; want a hit with the HEAD's headers", r.status, r.header.Get("X-Version"), r.body)
+	}
+}

@@ -23,7 +23,10 @@ type flight struct {
 // part, failed) releases them to go to the origin themselves. A waiter
 // whose context ends stops waiting.
 func (c *Cache) collapsed(next http.RoundTripper, req *http.Request, pk string, rcc directives) (*http.Response, error) {
-	if rcc.noStore || req.Method == http.MethodHead {
+	if req.Method == http.MethodHead {
+		return c.head(next, req, pk)
+	}
+	if rcc.noStore {
 		return c.fetch(next, req, pk, rcc, nil)
 	}
 	fk := flightKey(pk, req)

@@ -82,3 +82,40 @@ func freshen(m *meta, h http.Header) {
 		m.Header[name] = slices.Clone(values)
 	}
 }
+
+// head sends a HEAD request to the origin and, when its answer describes
+// the stored GET response it selects (the same ETag, or the same
+// Last-Modified when neither has an ETag), freshens that response's
+// headers with it (RFC 9111 §4.3.5).
+func (c *Cache) head(next http.RoundTripper, req *http.Request, pk string) (*http.Response, error) {
+	sent := c.now()
+	resp, err := next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	received := c.now()
+	if resp.StatusCode == http.StatusOK {
+		if s := c.lookup(req.Context(), pk, req); s != nil {
+			s.close()
+			if sameValidators(s.meta.Header, resp.Header) {
+				m := *s.meta
+				m.Header = s.meta.Header.Clone()
+				freshen(&m, resp.Header)
+				m.RequestTime, m.ResponseTime = sent, received
+				if ttl, ok := c.ttl(m.Status, m.Header, parseCacheControl(m.Header["Cache-Control"]), m.timing()); ok {
+					_ = c.store.SetMeta(req.Context(), s.key, m.encode(), ttl)
+				}
+			}
+		}
+	}
+	return mark(resp, req, Miss), nil
+}
+
+// sameValidators reports whether two responses carry the same validator.
+func sameValidators(stored, h http.Header) bool {
+	if e := stored.Get("ETag"); e != "" || h.Get("ETag") != "" {
+		return e == h.Get("ETag")
+	}
+	lm := stored.Get("Last-Modified")
+	return lm != "" && lm == h.Get("Last-Modified")
+}

@@ -55,6 +55,10 @@ func (c *Cache) roundTrip(next http.RoundTripper, req *http.Request) (*http.Resp
 			s.close()
 			return gatewayTimeout(req), nil
 		}
+		if req.Method == http.MethodHead {
+			s.close()
+			return c.head(next, req, pk)
+		}
 		return c.revalidate(next, req, s, pk, rcc)
 	}
 	if rcc.onlyIfCached {
