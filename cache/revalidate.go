@@ -14,9 +14,10 @@ import (
 // origin cannot be reached or answers 5xx and the stored response (or the
 // request) allows stale-if-error, the stale response is served instead.
 func (c *Cache) revalidate(next http.RoundTripper, req *http.Request, s *stored, pk string, rcc directives) (*http.Response, error) {
-	cond := req
+	ctx := middleware.WithCacheLookup(req.Context(), "revalidate")
+	cond := req.WithContext(ctx)
 	if validators(s.meta.Header) {
-		cond = req.Clone(req.Context())
+		cond = req.Clone(ctx)
 		if etag := s.meta.Header.Get("ETag"); etag != "" {
 			cond.Header.Set("If-None-Match", etag)
 		}
@@ -37,7 +38,7 @@ func (c *Cache) revalidate(next http.RoundTripper, req *http.Request, s *stored,
 		s.close()
 		return nil, err
 	}
-	if cond == req || resp.StatusCode != http.StatusNotModified {
+	if cond.Header.Get("If-None-Match") == "" && cond.Header.Get("If-Modified-Since") == "" || resp.StatusCode != http.StatusNotModified {
 		s.close()
 		c.keep(req, resp, pk, rcc, sent, received, nil)
 		return mark(resp, req, Miss), nil
@@ -89,7 +90,7 @@ func freshen(m *meta, h http.Header) {
 // headers with it (RFC 9111 §4.3.5).
 func (c *Cache) head(next http.RoundTripper, req *http.Request, pk string) (*http.Response, error) {
 	sent := c.now()
-	resp, err := next.RoundTrip(req)
+	resp, err := next.RoundTrip(req.WithContext(middleware.WithCacheLookup(req.Context(), "miss")))
 	if err != nil {
 		return nil, err
 	}

@@ -97,7 +97,7 @@ func requestDirectives(h http.Header) directives {
 // nil, learns whether the response was stored once that is known.
 func (c *Cache) fetch(next http.RoundTripper, req *http.Request, pk string, rcc directives, ended func(stored bool)) (*http.Response, error) {
 	sent := c.now()
-	resp, err := next.RoundTrip(req)
+	resp, err := next.RoundTrip(req.WithContext(middleware.WithCacheLookup(req.Context(), "miss")))
 	if err != nil {
 		if ended != nil {
 			ended(false)

@@ -3,13 +3,19 @@ package client_test
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/relayhttp/relay/cache"
+	"github.com/relayhttp/relay/client"
 	"github.com/relayhttp/relay/internal/httpbintest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 // TestSessionCache: with s.Cache set, a second GET of a cacheable URL is a
@@ -60,5 +66,26 @@ func TestSessionCache(t *testing.T) {
 	}
 	if hits.Load() != 2 {
 		t.Errorf("with a cache the origin saw %d requests, want 2", hits.Load())
+	}
+}
+
+// TestCacheStatusLogged: each attempt the cache sends says why in the log
+// line's "cache" field; a hit sends nothing and logs nothing.
+func TestCacheStatusLogged(t *testing.T) {
+	srv := httpbin(t)
+	core, logs := observer.New(zapcore.InfoLevel)
+	s := newSession(t, client.WithLogger(zap.New(core)))
+	s.Cache = cache.New(cache.Options{})
+	for range 2 {
+		mustDo(t, s, "GET", srv.URL+"/etag/abc") // stored (ETag), then revalidated
+	}
+	mustDo(t, s, "GET", srv.URL+"/cache/60")
+	mustDo(t, s, "GET", srv.URL+"/cache/60") // a hit: no attempt
+	var got []string
+	for _, e := range logs.FilterMessage("request").All() {
+		got = append(got, fmt.Sprint(e.ContextMap()["cache"]))
+	}
+	if diff := cmp.Diff([]string{"miss", "revalidate", "miss"}, got); diff != "" {
+		t.Errorf("cache fields of the logged attempts (-want +got):\n%s", diff)
 	}
 }

@@ -64,3 +64,21 @@ func RawBody(ctx context.Context) bool {
 	raw, _ := ctx.Value(rawBodyKey{}).(bool)
 	return raw
 }
+
+// cacheLookupKey is the context key of WithCacheLookup.
+type cacheLookupKey struct{}
+
+// WithCacheLookup returns a context that tells the logging middleware why a
+// cache above it sends the request: "miss" (nothing usable stored) or
+// "revalidate" (a stored response is being validated). Package cache sets
+// it; the log line of each attempt then carries a "cache" field. A hit
+// sends nothing, so it has no attempt to log.
+func WithCacheLookup(ctx context.Context, why string) context.Context {
+	return context.WithValue(ctx, cacheLookupKey{}, why)
+}
+
+// CacheLookup returns what WithCacheLookup put in ctx, or "".
+func CacheLookup(ctx context.Context) string {
+	why, _ := ctx.Value(cacheLookupKey{}).(string)
+	return why
+}

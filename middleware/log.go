@@ -102,7 +102,7 @@ type logger struct {
 
 // logFields holds the fields of one entry: the seven of a response, error,
 // and the two header objects.
-type logFields [10]zap.Field
+type logFields [11]zap.Field
 
 func (l *logger) CloseIdleConnections() { CloseIdleConnections(l.next) }
 
@@ -152,6 +152,9 @@ func (l *logger) RoundTrip(req *http.Request) (*http.Response, error) {
 		zap.Int("attempt", Attempt(req.Context())),
 		zap.Int("hop", redirectHop(req)),
 	)
+	if why := CacheLookup(req.Context()); why != "" {
+		f = append(f, zap.String("cache", why))
+	}
 	if err != nil {
 		f = append(f, zap.Error(err))
 	}
