@@ -74,11 +74,16 @@ func newRunner(s Subject, o Options) (*runner, error) {
 	return &runner{
 		subject: s, opts: o, skip: skip, groups: groups, report: rep,
 		origin: newOrigin(),
-		// Nothing between the subject and the origin: no proxy from the
-		// environment, no transparent gzip (it would decode the tests'
-		// Content-Encoding bodies, which are not encoded).
-		base: &http.Transport{DisableCompression: true},
+		base:   newBase(),
 	}, nil
+}
+
+// newBase returns the transport to the origin. Nothing between the
+// subject and the origin: no proxy from the environment, no transparent
+// gzip (it would decode the tests' Content-Encoding bodies, which are not
+// encoded), and a connection per request, since the origin closes each.
+func newBase() *http.Transport {
+	return &http.Transport{DisableCompression: true, DisableKeepAlives: true}
 }
 
 func (rn *runner) close() {
