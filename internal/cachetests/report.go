@@ -123,23 +123,38 @@ func (r *Report) Result(id string) (Result, bool) {
 	return Result{}, false
 }
 
-// Unmet returns the dependencies of test id that did not pass, in order.
+// Unmet returns the dependencies of test id that do not count as passed
+// (Counted), in order.
 func (r *Report) Unmet(id string) []string {
+	return r.unmet(id, map[string]bool{id: true})
+}
+
+func (r *Report) unmet(id string, visiting map[string]bool) []string {
 	res, _ := r.Result(id)
 	var unmet []string
 	for _, d := range res.DependsOn {
-		if dep, ok := r.Result(d); !ok || dep.Outcome != Passed {
-			unmet = append(unmet, d)
+		if visiting[d] || r.counted(d, visiting) != Passed {
+			unmet = append(unmet, d) // a cycle never passes
 		}
 	}
 	return unmet
 }
 
-// Counted returns the outcome test id counts as: its own, but
-// DependencyFailed if it ran while a test it depends on did not pass.
+// Counted returns the outcome test id counts as, as cache-tests.fyi shows
+// it: its own, but DependencyFailed if it ran while a test it depends on
+// does not count as passed.
 func (r *Report) Counted(id string) Outcome {
+	return r.counted(id, map[string]bool{})
+}
+
+func (r *Report) counted(id string, visiting map[string]bool) Outcome {
 	res, _ := r.Result(id)
-	if res.Outcome != Skipped && len(r.Unmet(id)) > 0 {
+	if res.Outcome == Skipped {
+		return Skipped
+	}
+	visiting[id] = true
+	defer delete(visiting, id)
+	if len(r.unmet(id, visiting)) > 0 {
 		return DependencyFailed
 	}
 	return res.Outcome
