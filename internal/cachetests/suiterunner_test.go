@@ -66,6 +66,9 @@ func reportWrong(t *testing.T, wrong map[string]string) {
 	for _, id := range ids {
 		t.Errorf("%s: %s", id, wrong[id])
 	}
+	if len(wrong) > 0 {
+		t.Log("if the suite's runner changed, record its results again as testdata/suiterunner/README.md says")
+	}
 }
 
 // disconnectDeviations are the tests whose origin disconnects: the suite's
