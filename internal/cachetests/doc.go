@@ -22,7 +22,9 @@
 // Run makes each test a subtest named group/id; a required test that does
 // not pass fails, with the reason and the whole exchange; an optimal or
 // check test only logs. Results runs the same outside a test and returns
-// the Report, which counts per group and kind and writes Markdown tables
+// the Report: each test's outcome with its reason, totals per group and
+// kind (Report.Totals, counting a test as cache-tests.fyi does, failed
+// when a test it depends on fails), and Markdown tables (Report.Markdown)
 // beside the published browser results (Published).
 //
 // # How it runs a test
@@ -73,8 +75,10 @@
 //   - Set-Cookie is checked like any field: a Go client can read it, where
 //     browsers cannot (the suite skips it for them).
 //
-// Everything else follows the suite's engine, messages included: against a
+// Everything else follows the suite's engine, messages included. Against a
 // client with no cache, this runner and the suite's own, run with Node,
 // agree on the outcome and message of every test both run but the
-// disconnect ones (see TestPassThroughFails).
+// disconnect ones (TestAgreesWithSuiteRunner); against Squid, a real cache,
+// on all but six, each explained (TestAgreesWithSuiteRunnerSquid, which
+// runs where squid is installed).
 package cachetests

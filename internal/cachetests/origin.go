@@ -271,34 +271,3 @@ func jsNum(n int) string {
 	}
 	return strconv.Itoa(n)
 }
-
-// headerList is a response's fields in the order they were first set, with
-// the name as first given (Node's OutgoingMessage).
-type headerList []sentField
-
-func (l *headerList) add(name, v string) {
-	for i := range *l {
-		if strings.EqualFold((*l)[i].name, name) {
-			(*l)[i].values = append((*l)[i].values, v)
-			return
-		}
-	}
-	*l = append(*l, sentField{name: name, values: []string{v}})
-}
-
-func (l headerList) values(name string) []string {
-	for _, f := range l {
-		if strings.EqualFold(f.name, name) {
-			return slices.Clone(f.values)
-		}
-	}
-	return nil
-}
-
-func (l headerList) header() http.Header {
-	h := make(http.Header, len(l))
-	for _, f := range l {
-		h[http.CanonicalHeaderKey(f.name)] = f.values
-	}
-	return h
-}

@@ -1,6 +1,7 @@
 package cachetests
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -49,6 +50,9 @@ type runner struct {
 }
 
 func newRunner(s Subject, o Options) (*runner, error) {
+	if s == nil {
+		return nil, errors.New("cachetests: no subject")
+	}
 	groups, err := loadSuite()
 	if err != nil {
 		return nil, err

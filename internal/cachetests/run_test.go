@@ -120,6 +120,13 @@ func TestToyCachePasses(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", id, got, want)
 		}
 	}
+	res, _ := r.Result("vary-no-match")
+	if len(res.Transcript) != 4 || !strings.HasPrefix(res.Transcript[0], "→ 1: GET /test/<id>") || !strings.HasPrefix(res.Transcript[3], "← 2: 200") {
+		t.Errorf("vary-no-match failed with the transcript:\n%s\nwant two requests and their responses", strings.Join(res.Transcript, "\n"))
+	}
+	if res, _ := r.Result("freshness-max-age"); res.Transcript != nil {
+		t.Errorf("a test that passed kept its transcript")
+	}
 	pass := results(t, passThrough, Options{})
 	if p, q := r.Totals("", Required).Passed, pass.Totals("", Required).Passed; p <= q {
 		t.Errorf("the toy cache counts %d required tests passed, no more than no cache (%d)", p, q)
@@ -184,6 +191,12 @@ func TestJudge(t *testing.T) {
 		if (f.skipped != "") != tc.skip || (f.errored != "") != tc.errorf || (f.logged != "") != tc.logf {
 			t.Errorf("judge(%v): skipped %q, errored %q, logged %q", tc.res, f.skipped, f.errored, f.logged)
 		}
+	}
+}
+
+func TestNoSubject(t *testing.T) {
+	if _, err := Results(nil, Options{}); err == nil {
+		t.Error("Results with no subject: no error")
 	}
 }
 

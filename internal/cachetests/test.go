@@ -186,8 +186,13 @@ func (r *testRun) send(i int, s *step) (received, *failure) {
 		return got, &failure{msg: fmt.Sprintf("Response %d: the subject returned an error: %v", i+1, err)}
 	}
 	got.status, got.header = resp.StatusCode, resp.Header
-	got.body, got.bodyErr = io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	resp.Body.Close()
+	if got.header == nil {
+		got.header = http.Header{}
+	}
+	if resp.Body != nil {
+		got.body, got.bodyErr = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		resp.Body.Close()
+	}
 	r.logResponse(i, got)
 	return got, nil
 }
