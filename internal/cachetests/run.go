@@ -3,6 +3,7 @@ package cachetests
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -13,7 +14,9 @@ import (
 // Subject is the cache under test: given the transport to the origin and
 // the clock to judge time by, it returns the RoundTripper the runner sends
 // every request of one test through. It is called once per test, so each
-// test starts with an empty cache unless the subject shares its store.
+// test starts with an empty cache unless the subject shares its store. When
+// the test ends, the runner calls the RoundTripper's Close method, if it
+// has one (io.Closer), so that a cache's own goroutines can end.
 type Subject func(base http.RoundTripper, clock Clock) http.RoundTripper
 
 // Options configures a run. The zero value runs the suite in private-cache
@@ -125,6 +128,11 @@ func (rn *runner) runOne(t *test) Result {
 	tr := &testRun{t: t, id: newID(), url: rn.origin.srv.URL, clock: c}
 	tr.rt = rn.subject(rn.base, c)
 	f := tr.run(rn.origin)
+	if c, ok := tr.rt.(io.Closer); ok {
+		if err := c.Close(); err != nil && f == nil {
+			f = &failure{harness: true, msg: "closing the subject: " + err.Error()}
+		}
+	}
 	rn.origin.state(tr.id) // forget the test, if it ended early
 	switch {
 	case f == nil:
