@@ -65,11 +65,10 @@ func bodyKeys(t *testing.T, rdb *redis.Client, prefix string) []string {
 	return out
 }
 
-// TestChunksAndTTLs: a small body lives inline in its entry's hash; a large
+// testChunksAndTTLs: a small body lives inline in its entry's hash; a large
 // one in chunks of 256 KiB at most in a hash of its own; every key has a
 // TTL, the body's longer than its entry's.
-func TestChunksAndTTLs(t *testing.T) {
-	rdb := startRedis(t)
+func testChunksAndTTLs(t *testing.T, rdb *redis.Client) {
 	ctx := context.Background()
 	s := redisstore.New(rdb, "p:")
 	put(t, s, "small", "m", pattern(chunk, 1), time.Hour) // exactly one chunk: inline
@@ -119,11 +118,10 @@ func TestChunksAndTTLs(t *testing.T) {
 	}
 }
 
-// TestStreamsChunkByChunk: a reader holds one chunk at a time and fetches
+// testStreamsChunkByChunk: a reader holds one chunk at a time and fetches
 // the next when it needs it; a body gone meanwhile is an error, never a
 // short body read as whole.
-func TestStreamsChunkByChunk(t *testing.T) {
-	rdb := startRedis(t)
+func testStreamsChunkByChunk(t *testing.T, rdb *redis.Client) {
 	s := redisstore.New(rdb, "p:")
 	put(t, s, "k", "m", pattern(3*chunk, 3), time.Hour)
 	_, rc, err := s.Open(context.Background(), "k")
@@ -148,10 +146,9 @@ func TestStreamsChunkByChunk(t *testing.T) {
 	}
 }
 
-// TestReaderKeepsTheOldBody: a body being read stays whole when its entry
+// testReaderKeepsTheOldBody: a body being read stays whole when its entry
 // is replaced or deleted meanwhile, and goes after the grace.
-func TestReaderKeepsTheOldBody(t *testing.T) {
-	rdb := startRedis(t)
+func testReaderKeepsTheOldBody(t *testing.T, rdb *redis.Client) {
 	s := redisstore.New(rdb, "p:")
 	ctx := context.Background()
 	old := pattern(2*chunk+7, 4)
@@ -178,10 +175,9 @@ func TestReaderKeepsTheOldBody(t *testing.T) {
 	}
 }
 
-// TestAbortLeavesNothing: an aborted entry leaves no key; one whose writer
+// testAbortLeavesNothing: an aborted entry leaves no key; one whose writer
 // vanished leaves chunks that expire by themselves.
-func TestAbortLeavesNothing(t *testing.T) {
-	rdb := startRedis(t)
+func testAbortLeavesNothing(t *testing.T, rdb *redis.Client) {
 	s := redisstore.New(rdb, "p:")
 	ctx := context.Background()
 	w, _ := s.Create(ctx, "k", []byte("m"), time.Hour)
@@ -208,10 +204,9 @@ func TestAbortLeavesNothing(t *testing.T) {
 	w.Abort()
 }
 
-// TestUpdateFromTwoClients: two clients, as two machines, incrementing one
+// testUpdateFromTwoClients: two clients, as two machines, incrementing one
 // counter at once lose no increment.
-func TestUpdateFromTwoClients(t *testing.T) {
-	rdb := startRedis(t)
+func testUpdateFromTwoClients(t *testing.T, rdb *redis.Client) {
 	other := redis.NewClient(&redis.Options{Addr: rdb.Options().Addr})
 	defer other.Close()
 	stores := []cache.Store{redisstore.New(rdb, "p:"), redisstore.New(other, "p:")}
@@ -238,10 +233,9 @@ func TestUpdateFromTwoClients(t *testing.T) {
 	}
 }
 
-// TestCommitOfAGoneBodyFails: chunks lost while the body was written (their
+// testCommitOfAGoneBodyFails: chunks lost while the body was written (their
 // TTL ran out, or eviction) fail the Commit, which leaves the old entry.
-func TestCommitOfAGoneBodyFails(t *testing.T) {
-	rdb := startRedis(t)
+func testCommitOfAGoneBodyFails(t *testing.T, rdb *redis.Client) {
 	s := redisstore.New(rdb, "p:")
 	ctx := context.Background()
 	put(t, s, "k", "old", []byte("old body"), time.Hour)
