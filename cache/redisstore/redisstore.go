@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"bytes"
 	"context"
 	crand "crypto/rand"
 	"encoding/hex"
@@ -134,7 +135,7 @@ if redis.call('HGET', KEYS[1], 'b') == ARGV[1] then redis.call('DEL', KEYS[1]) e
 return 0`)
 
 func (s *store) Create(ctx context.Context, key string, meta []byte, ttl time.Duration) (cache.EntryWriter, error) {
-	return &writer{s: s, ctx: ctx, key: key, meta: meta, ttl: ttl, id: newID()}, nil
+	return &writer{s: s, ctx: ctx, key: key, meta: bytes.Clone(meta), ttl: ttl, id: newID()}, nil
 }
 
 // setMeta replaces the metadata and TTL of an entry whose body is still
