@@ -239,6 +239,8 @@ func (d *dir) deleteName(n string) error {
 	if err != nil {
 		return fmt.Errorf("cache: deleting: %w", err)
 	}
-	d.addSize(delta)
+	if delta != 0 {
+		d.addSize(delta)
+	}
 	return nil
 }
