@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The test command README.md names: every package of the root module, under
-# the race detector, fuzz seeds included (long fuzzing is not run here: see
-# docs/testing.md).
+# The test command README.md names: every package of the root module and of
+# the nested module cache/redisstore (the bench module's tests are run by
+# .ci/run), under the race detector, fuzz seeds included (long fuzzing is
+# not run here: see docs/testing.md).
 #
 # Tests that run an external program (tinyproxy, curl, python3 with
-# requests) skip where it is missing, unless RELAY_REQUIRE_EXTERNAL=1 (as
-# .ci/run sets) makes that a failure; their in-process twins always run. The
-# last line printed names what was skipped and how to install it, or says
-# "skipped: nothing".
+# requests, redis-server) skip where it is missing, unless
+# RELAY_REQUIRE_EXTERNAL=1 (as .ci/run sets) makes that a failure; their
+# in-process twins always run. The last line printed names what was skipped
+# and how to install it, or says "skipped: nothing".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,7 @@ summary() {
 trap 'summary; rm -rf "$skipdir"' EXIT
 
 go test -race -count=1 ./...
+(cd cache/redisstore && go test -race -count=1 ./...)
 # The tests that move a gigabyte shrink under the race detector, and
 # allocation counts are only exact without it: run those once more without.
 go test -count=1 -run 'Large|Bomb|Huge|Allocations' ./...
