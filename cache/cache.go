@@ -30,6 +30,14 @@ type Options struct {
 	// KeepStale is how long a revalidatable response is kept past its
 	// freshness; 0 means DefaultKeepStale.
 	KeepStale time.Duration
+	// StaleIfError serves a stored response up to this long past its
+	// freshness when the origin cannot be reached or answers 5xx, as if
+	// every response said stale-if-error (RFC 5861 §4) — requests-cache's
+	// stale_if_error. must-revalidate and no-cache still forbid it. 0, the
+	// default, serves stale on error only when the response or the request
+	// says stale-if-error: an unreachable origin is an error the caller
+	// sees, as it is without a cache.
+	StaleIfError time.Duration
 	// RevalidateTimeout bounds a background revalidation
 	// (stale-while-revalidate); 0 means DefaultRevalidateTimeout.
 	RevalidateTimeout time.Duration
@@ -49,6 +57,7 @@ type Cache struct {
 	store             Store
 	maxEntry          int64
 	keepStale         time.Duration
+	staleOnError      time.Duration
 	revalidateTimeout time.Duration
 	now               func() time.Time
 
@@ -63,7 +72,7 @@ type Cache struct {
 // New returns a Cache configured by o.
 func New(o Options) *Cache {
 	c := &Cache{store: o.Store, maxEntry: o.MaxEntryBytes, keepStale: o.KeepStale, now: o.Now,
-		revalidateTimeout: o.RevalidateTimeout,
+		revalidateTimeout: o.RevalidateTimeout, staleOnError: max(0, o.StaleIfError),
 		flights:           make(map[string]*flight), revalidating: make(map[string]bool)}
 	if c.revalidateTimeout <= 0 {
 		c.revalidateTimeout = DefaultRevalidateTimeout

@@ -2,6 +2,7 @@ package cache
 
 import (
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -37,7 +38,7 @@ func lifetime(status int, h http.Header, cc directives, t timing) (time.Duration
 		if len(values) > 1 {
 			return 0, true // two Expires lines: treat as stale (§4.2.1)
 		}
-		exp, err := http.ParseTime(values[0])
+		exp, err := parseDate(values[0])
 		if err != nil {
 			return 0, true // an invalid date means "already expired" (§5.3)
 		}
@@ -46,7 +47,7 @@ func lifetime(status int, h http.Header, cc directives, t timing) (time.Duration
 	if !heuristicStatuses[status] && !cc.public {
 		return 0, false
 	}
-	lm, err := http.ParseTime(h.Get("Last-Modified"))
+	lm, err := parseDate(h.Get("Last-Modified"))
 	if err != nil {
 		return 0, false
 	}
@@ -60,7 +61,7 @@ func lifetime(status int, h http.Header, cc directives, t timing) (time.Duration
 // dateOf returns the Date of a response, or the time it was received when
 // it has none or an invalid one.
 func dateOf(h http.Header, t timing) time.Time {
-	if d, err := http.ParseTime(h.Get("Date")); err == nil {
+	if d, err := parseDate(h.Get("Date")); err == nil {
 		return d
 	}
 	return t.responseTime
@@ -72,7 +73,10 @@ func dateOf(h http.Header, t timing) time.Time {
 func age(h http.Header, t timing, now time.Time) time.Duration {
 	apparent := max(0, t.responseTime.Sub(dateOf(h, t)))
 	var ageValue time.Duration
-	if n, ok := parseDelta(h.Get("Age")); ok {
+	// Age is one delta-seconds; of a list (two fields or one field with a
+	// comma), the first member counts.
+	first, _, _ := strings.Cut(h.Get("Age"), ",")
+	if n, ok := parseDelta(strings.TrimSpace(first)); ok {
 		ageValue = time.Duration(n) * time.Second
 	}
 	delay := max(0, t.responseTime.Sub(t.requestTime))

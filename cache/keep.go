@@ -21,7 +21,7 @@ var understood = map[int]bool{
 // stale-if-error allow; false when it would never be of use.
 func (c *Cache) ttl(status int, h http.Header, cc directives, t timing) (time.Duration, bool) {
 	life, _ := lifetime(status, h, cc, t)
-	extra := max(time.Duration(cc.staleWhileRevalidate.value()), time.Duration(cc.staleIfError.value())) * time.Second
+	extra := max(time.Duration(max(cc.staleWhileRevalidate.value(), cc.staleIfError.value()))*time.Second, c.staleOnError)
 	if validators(h) {
 		extra = max(extra, c.keepStale)
 	}
@@ -34,7 +34,8 @@ func (c *Cache) ttl(status int, h http.Header, cc directives, t timing) (time.Du
 func (c *Cache) storable(req *http.Request, resp *http.Response, cc, rcc directives, t timing) (time.Duration, bool) {
 	switch {
 	case req.Method != "" && req.Method != http.MethodGet,
-		rcc.noStore, cc.noStore,
+		rcc.noStore,
+		cc.noStore && !(cc.mustUnderstand && understood[resp.StatusCode]), // must-understand overrides no-store for a status it knows (§5.2.2.3)
 		resp.StatusCode == http.StatusPartialContent || resp.StatusCode < 200,
 		cc.mustUnderstand && !understood[resp.StatusCode],
 		resp.ContentLength > c.maxEntry:
@@ -81,7 +82,7 @@ func (c *Cache) keep(req *http.Request, resp *http.Response, pk string, rcc dire
 		return
 	}
 	m := &meta{Status: resp.StatusCode, ProtoMajor: resp.ProtoMajor, ProtoMinor: resp.ProtoMinor,
-		Header: resp.Header.Clone(), Vary: vary, RequestTime: sent, ResponseTime: received}
+		Header: storedHeader(resp.Header), Vary: vary, RequestTime: sent, ResponseTime: received}
 	key := entryKey(pk, vary)
 	ctx := context.WithoutCancel(req.Context())
 	w, err := c.store.Create(ctx, key, m.encode(), ttl)

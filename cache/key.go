@@ -108,7 +108,7 @@ func varyOf(h http.Header, req *http.Request) ([]varyField, bool) {
 			if slices.ContainsFunc(fields, func(f varyField) bool { return f.Name == name }) {
 				continue
 			}
-			fields = append(fields, varyField{name, normalValue(req.Header.Values(name))})
+			fields = append(fields, varyField{name, normalValue(name, req.Header.Values(name))})
 		}
 	}
 	slices.SortFunc(fields, func(a, b varyField) int { return strings.Compare(a.Name, b.Name) })
@@ -119,18 +119,20 @@ func varyOf(h http.Header, req *http.Request) ([]varyField, bool) {
 // selected with (RFC 9111 §4.1).
 func matches(vary []varyField, req *http.Request) bool {
 	for _, f := range vary {
-		if normalValue(req.Header.Values(f.Name)) != f.Value {
+		if normalValue(f.Name, req.Header.Values(f.Name)) != f.Value {
 			return false
 		}
 	}
 	return true
 }
 
-// normalValue combines a field's lines into one value (RFC 9110 §5.3),
-// with the whitespace around list members removed, so that
-// "gzip,br" and "gzip, br" select the same variant. An absent field is
-// distinct from an empty one.
-func normalValue(values []string) string {
+// normalValue combines the lines of field name into one value (RFC 9110
+// §5.3), with the whitespace around list members removed, so that
+// "gzip,br" and "gzip, br" select the same variant. The members of the
+// Accept fields whose tokens are case-insensitive are also lowercased and
+// sorted: "en, de" and "De, en" ask for the same languages. An absent
+// field is distinct from an empty one.
+func normalValue(name string, values []string) string {
 	if len(values) == 0 {
 		return "\x00absent"
 	}
@@ -140,5 +142,16 @@ func normalValue(values []string) string {
 			parts = append(parts, strings.Join(strings.Fields(m), " "))
 		}
 	}
+	if caseless[name] {
+		for i, p := range parts {
+			parts[i] = ascii.Lower(p)
+		}
+		slices.Sort(parts)
+	}
 	return strings.Join(parts, ",")
 }
+
+// caseless are the request fields whose lists normalValue lowercases and
+// sorts: language tags, content codings and charsets are case-insensitive
+// (RFC 9110 §8.5.1, §8.4.1, §8.3.2).
+var caseless = map[string]bool{"Accept-Language": true, "Accept-Encoding": true, "Accept-Charset": true}

@@ -60,13 +60,13 @@ func (c *Cache) revalidate(next http.RoundTripper, req *http.Request, s *stored,
 // origin failed: stale-if-error on the response or on the request (RFC
 // 5861 §4) covers how stale it is, and must-revalidate does not forbid it.
 func (c *Cache) staleIfError(s *stored, rcc directives, now time.Time) bool {
-	if s.cc.mustRevalidate || s.cc.noCache {
-		return false
+	if s.cc.mustRevalidate || s.cc.noCache || s.meta.Status >= 500 {
+		return false // nor is a stored server error served for a new one
 	}
 	life, _ := lifetime(s.meta.Status, s.meta.Header, s.cc, s.meta.timing())
 	staleFor := age(s.meta.Header, s.meta.timing(), now) - life
-	allowed := max(s.cc.staleIfError.value(), rcc.staleIfError.value())
-	return (s.cc.staleIfError.set || rcc.staleIfError.set) && staleFor <= time.Duration(allowed)*time.Second
+	allowed := max(time.Duration(max(s.cc.staleIfError.value(), rcc.staleIfError.value()))*time.Second, c.staleOnError)
+	return (s.cc.staleIfError.set || rcc.staleIfError.set || c.staleOnError > 0) && staleFor <= allowed
 }
 
 // unfreshened are the fields a 304 never overwrites in the stored
@@ -76,7 +76,7 @@ var unfreshened = []string{"Content-Length", "Content-Encoding", "Transfer-Encod
 
 // freshen updates m's header with those of a 304 (RFC 9111 §4.3.4).
 func freshen(m *meta, h http.Header) {
-	for name, values := range h {
+	for name, values := range storedHeader(h) {
 		if slices.Contains(unfreshened, name) {
 			continue
 		}

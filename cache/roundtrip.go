@@ -29,18 +29,37 @@ func (c *Cache) roundTrip(next http.RoundTripper, req *http.Request) (*http.Resp
 	default:
 		return c.unsafe(next, req)
 	}
-	if bypasses(req) {
-		resp, err := next.RoundTrip(req)
-		if err != nil {
-			return nil, err
-		}
-		return mark(resp, req, Bypass), nil
+	if unevaluated(req) {
+		return bypass(next, req)
 	}
 	ctx := req.Context()
 	rcc := requestDirectives(req.Header)
 	pk := primaryKey(req.URL, req)
 	s := c.lookup(ctx, pk, req)
 	now := c.now()
+	if own := conditional(req) || len(req.Header["Range"]) > 0; own {
+		// The caller's own conditions or range: answered from a response
+		// fresh enough to use, else by the origin, its answer unstored.
+		if s != nil {
+			switch c.usable(s, rcc, now) {
+			case fresh:
+				if resp, ok := c.answerOwn(s, req, now, Hit); ok {
+					return resp, nil
+				}
+			case staleAllowed:
+				if resp, ok := c.answerOwn(s, req, now, Stale); ok {
+					return resp, nil
+				}
+			default:
+				s.close()
+			}
+		}
+		if rcc.onlyIfCached {
+			middleware.CloseRequestBody(req)
+			return gatewayTimeout(req), nil
+		}
+		return bypass(next, req)
+	}
 	if s != nil {
 		switch c.usable(s, rcc, now) {
 		case fresh:
@@ -68,15 +87,13 @@ func (c *Cache) roundTrip(next http.RoundTripper, req *http.Request) (*http.Resp
 	return c.collapsed(next, req, pk, rcc)
 }
 
-// bypasses reports whether the cache must stay out of req: the caller's own
-// conditional or range request, whose answer is for it alone.
-func bypasses(req *http.Request) bool {
-	for _, h := range []string{"If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range"} {
-		if len(req.Header[h]) > 0 {
-			return true
-		}
+// bypass sends req to the origin with the cache out of the way.
+func bypass(next http.RoundTripper, req *http.Request) (*http.Response, error) {
+	resp, err := next.RoundTrip(req)
+	if err != nil {
+		return nil, err
 	}
-	return false
+	return mark(resp, req, Bypass), nil
 }
 
 // requestDirectives are a request's Cache-Control, with HTTP/1.0's

@@ -220,6 +220,22 @@ func (r *Report) IDs(k Kind, o Outcome) []string {
 	return ids
 }
 
+// Unpassed returns the results of the tests of kind k that ran and do not
+// count as passed (Counted): failed themselves, or resting on a test that
+// did not pass. A subject that meets the suite's required tests has none
+// of kind Required.
+func (r *Report) Unpassed(k Kind) []Result {
+	var out []Result
+	for _, g := range r.Groups {
+		for _, res := range g.Results {
+			if o := r.Counted(res.ID); res.Kind == k && o != Passed && o != Skipped {
+				out = append(out, res)
+			}
+		}
+	}
+	return out
+}
+
 // String is the result in one line, with the reason.
 func (res Result) String() string {
 	s := fmt.Sprintf("%s (%s): %s", res.ID, res.Kind, res.Outcome)

@@ -37,6 +37,13 @@ func TestCountedDependencies(t *testing.T) {
 	if got, want := r.Totals("", Required), (Totals{DependencyFailed: 2}); got != want {
 		t.Errorf("required totals %v, want %v", got, want)
 	}
+	var unpassed []string
+	for _, res := range r.Unpassed(Required) {
+		unpassed = append(unpassed, res.ID)
+	}
+	if diff := cmp.Diff([]string{"b", "c"}, unpassed); diff != "" {
+		t.Errorf("Unpassed(Required) (-want +got):\n%s", diff)
+	}
 
 	r = smallReport(Passed, Passed, Skipped)
 	if got, want := r.Totals("g1", Required), (Totals{Passed: 1}); got != want {
@@ -47,6 +54,9 @@ func TestCountedDependencies(t *testing.T) {
 	}
 	if got := r.Counted("c"); got != Skipped {
 		t.Errorf("a skipped test counts as %v, want skipped", got)
+	}
+	if got := r.Unpassed(Required); len(got) != 0 {
+		t.Errorf("Unpassed(Required) with a skipped test = %v, want none", got)
 	}
 }
 
