@@ -73,7 +73,7 @@ type Cache struct {
 func New(o Options) *Cache {
 	c := &Cache{store: o.Store, maxEntry: o.MaxEntryBytes, keepStale: o.KeepStale, now: o.Now,
 		revalidateTimeout: o.RevalidateTimeout, staleOnError: max(0, o.StaleIfError),
-		flights:           make(map[string]*flight), revalidating: make(map[string]bool)}
+		flights: make(map[string]*flight), revalidating: make(map[string]bool)}
 	if c.revalidateTimeout <= 0 {
 		c.revalidateTimeout = DefaultRevalidateTimeout
 	}

@@ -9,11 +9,11 @@ import (
 func TestParseDate(t *testing.T) {
 	want := time.Date(2050, 8, 18, 2, 1, 18, 0, time.UTC)
 	for _, s := range []string{
-		"Thu, 18 Aug 2050 02:01:18 GMT",   // IMF-fixdate
+		"Thu, 18 Aug 2050 02:01:18 GMT",    // IMF-fixdate
 		"Thursday, 18-Aug-50 02:01:18 GMT", // RFC 850
-		"Thu Aug 18 02:01:18 2050",        // asctime
-		"thu, 18 aug 2050 02:01:18 gmt",   // names in any case
-		"Mon, 18 Aug 2050 02:01:18 GMT",   // a wrong day of the week is redundant
+		"Thu Aug 18 02:01:18 2050",         // asctime
+		"thu, 18 aug 2050 02:01:18 gmt",    // names in any case
+		"Mon, 18 Aug 2050 02:01:18 GMT",    // a wrong day of the week is redundant
 	} {
 		got, err := parseDate(s)
 		if err != nil || !got.Equal(want) {
