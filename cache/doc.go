@@ -31,6 +31,17 @@
 // entry, bounded by RevalidateTimeout); identical concurrent misses
 // collapsed into one origin request.
 //
-// This package is being built in steps (issue 12): the directory and Redis
-// stores and the cache-tests conformance run come next.
+// The caller's own conditional requests get a 304 from a fresh stored
+// response, and one byte range a 206; Options.StaleIfError serves stale
+// when the origin fails, as requests-cache's stale_if_error does.
+//
+// Stores: Memory (one process, a byte-bounded LRU), Dir (the processes of
+// one machine: one file per hashed key, written to a temporary file and
+// renamed, writes serialised by flock) and, in the nested module
+// cache/redisstore, Redis (a fleet). cache/storetest is the Store
+// contract's conformance suite.
+//
+// The cache-tests suite (cache-tests.fyi) judges it over each store: every
+// required test that applies to a private cache in a client library
+// passes; docs/cache.md has the tables.
 package cache
