@@ -104,6 +104,7 @@ type Session struct {
 	mu        sync.Mutex // serialises Mount, Use and MarkSensitive
 	router    *transport.Router
 	uses      []middleware.Middleware
+	sends     atomic.Pointer[[]middleware.Middleware] // UseSend's, replaced (never changed) under mu
 	sensitive atomic.Pointer[[]string]    // MarkSensitive's headers, replaced (never changed) under mu
 	stack     atomic.Pointer[stackHolder] // the assembled stack; replaced by Use
 }
@@ -274,7 +275,7 @@ func (s *Session) sensitiveHeaders() []string {
 // per attempt. name names the mount in errors.
 func (s *Session) mountStack(rt http.RoundTripper, name string) http.RoundTripper {
 	routed := transport.Routed(rt, transport.PoolsOptions{Logger: s.logger, Name: name})
-	return middleware.Chain(&guarded{routed},
+	return middleware.Chain(&guarded{&sendPosition{next: routed, sends: &s.sends}},
 		cookiejar.MiddlewareFrom(s.currentJar),
 		auth.MiddlewareWithOptions(auth.MiddlewareOptions{Auth: s.currentAuth, Netrc: s.currentNetrc}),
 		s.route,
