@@ -105,8 +105,8 @@ type Session struct {
 	router    *transport.Router
 	uses      []middleware.Middleware
 	sends     atomic.Pointer[[]middleware.Middleware] // UseSend's, replaced (never changed) under mu
-	sensitive atomic.Pointer[[]string]    // MarkSensitive's headers, replaced (never changed) under mu
-	stack     atomic.Pointer[stackHolder] // the assembled stack; replaced by Use
+	sensitive atomic.Pointer[[]string]                // MarkSensitive's headers, replaced (never changed) under mu
+	stack     atomic.Pointer[stackHolder]             // the assembled stack; replaced by Use
 }
 
 // stackHolder is the assembled stack, with and without the defaults
