@@ -39,3 +39,29 @@ func ExampleSession_UseSend() {
 	// sent GET /get → 200
 	// call → 200 after 2 redirects
 }
+
+// Configure is how a package outside client offers a SessionOption: here
+// one that counts the sends of every session made with it.
+func ExampleConfigure() {
+	srv := httpbintest.New()
+	defer srv.Close()
+
+	sends := 0
+	countSends := client.Configure(func(s *client.Session) {
+		s.UseSend(func(next http.RoundTripper) http.RoundTripper {
+			return middleware.RoundTripperFunc(func(req *http.Request) (*http.Response, error) {
+				sends++ // one request at a time here; use an atomic counter otherwise
+				return next.RoundTrip(req)
+			})
+		})
+	})
+	s := client.NewSession(countSends)
+	defer s.CloseIdleConnections()
+	if _, err := s.Get(context.Background(), srv.URL+"/redirect/3"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(sends, "sends")
+	// Output:
+	// 4 sends
+}

@@ -131,6 +131,15 @@ type sessionConfig struct {
 	timeouts Timeouts
 	retry    *RetryOptions
 	check    func(*http.Request, []*http.Request) error
+	setups   []func(*Session)
+}
+
+// Configure runs f on the new session once NewSession has built it, before
+// NewSession returns, in the order the options were given: the way for a
+// package outside client to offer a SessionOption (telemetry.With, say)
+// that adds middlewares with Use and UseSend or sets fields.
+func Configure(f func(*Session)) SessionOption {
+	return sessionOptionFunc(func(sc *sessionConfig) { sc.setups = append(sc.setups, f) })
 }
 
 // WithHTTPClient builds the session over an existing client: its Transport
@@ -220,6 +229,11 @@ func NewSession(opts ...SessionOption) *Session {
 		}
 	}
 	s.rebuild()
+	for _, f := range sc.setups {
+		if f != nil {
+			f(s)
+		}
+	}
 	return s
 }
 
