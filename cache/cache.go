@@ -175,6 +175,19 @@ func StatusOf(resp *http.Response) Status {
 }
 
 // mark records s on resp, whose request is req's or one sent for it.
+// Answered names how a cache answered resp without a send of its own, for
+// the log (middleware.LogAnswersFrom): "hit" for a fresh stored response,
+// "stale" for a stale one; "" for any other response, which was sent.
+func Answered(resp *http.Response) string {
+	switch StatusOf(resp) {
+	case Hit:
+		return "hit"
+	case Stale:
+		return "stale"
+	}
+	return ""
+}
+
 func mark(resp *http.Response, req *http.Request, s Status) *http.Response {
 	r := resp.Request
 	if r == nil {

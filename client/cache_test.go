@@ -70,7 +70,7 @@ func TestSessionCache(t *testing.T) {
 }
 
 // TestCacheStatusLogged: each attempt the cache sends says why in the log
-// line's "cache" field; a hit sends nothing and logs nothing.
+// line's "cache" field; a hit sends nothing, and its line says "hit".
 func TestCacheStatusLogged(t *testing.T) {
 	srv := httpbin(t)
 	core, logs := observer.New(zapcore.InfoLevel)
@@ -80,12 +80,13 @@ func TestCacheStatusLogged(t *testing.T) {
 		mustDo(t, s, "GET", srv.URL+"/etag/abc") // stored (ETag), then revalidated
 	}
 	mustDo(t, s, "GET", srv.URL+"/cache/60")
-	mustDo(t, s, "GET", srv.URL+"/cache/60") // a hit: no attempt
+	mustDo(t, s, "GET", srv.URL+"/cache/60") // a hit: no attempt, one line
 	var got []string
 	for _, e := range logs.FilterMessage("request").All() {
-		got = append(got, fmt.Sprint(e.ContextMap()["cache"]))
+		m := e.ContextMap()
+		got = append(got, fmt.Sprint(m["cache"], " ", m["status"]))
 	}
-	if diff := cmp.Diff([]string{"miss", "revalidate", "miss"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"miss 200", "revalidate 304", "miss 200", "hit 200"}, got); diff != "" {
 		t.Errorf("cache fields of the logged attempts (-want +got):\n%s", diff)
 	}
 }

@@ -294,6 +294,7 @@ func (s *Session) mountStack(rt http.RoundTripper, name string) http.RoundTrippe
 		auth.MiddlewareWithOptions(auth.MiddlewareOptions{Auth: s.currentAuth, Netrc: s.currentNetrc}),
 		s.route,
 		middleware.Decompress(),
+		middleware.LogAnswersFrom(s.logOptions, cache.Answered), // the cache's hits, which logging below never sees
 		cache.MiddlewareFrom(s.currentCache),
 		middleware.RetryFrom(func() *RetryOptions { return s.retry }),
 		middleware.TimeoutFrom(func() Timeouts { return s.timeouts }),

@@ -61,6 +61,8 @@ func Log(l *zap.Logger) Middleware {
 //	duration  from sending the request to the response headers
 //	attempt   the attempt number of a retried call (Attempt), 1 otherwise
 //	hop       how many redirects led to this request (0 for the first)
+//	cache     why a cache sent the request (miss, revalidate), when it did
+//	          (WithCacheLookup); LogAnswersFrom logs the cache's hits
 //
 // An attempt that fails is "request failed", at WarnLevel or o.Level if
 // higher, with method, url, duration, attempt, hop and error.
@@ -121,16 +123,21 @@ func (l *logger) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	resp, err := l.next.RoundTrip(req)
-	elapsed := time.Since(start)
+	l.write(o, req, resp, err, time.Since(start), CacheLookup(req.Context()))
+	return resp, err
+}
 
+// write logs the entry of one request, as LogWithOptions describes, with
+// a cache field when cacheWhy is not "".
+func (l *logger) write(o LogOptions, req *http.Request, resp *http.Response, err error, elapsed time.Duration, cacheWhy string) {
 	var ce *zapcore.CheckedEntry
 	if err != nil {
-		ce = o.Logger.Check(errLevel, "request failed")
+		ce = o.Logger.Check(max(o.Level, zapcore.WarnLevel), "request failed")
 	} else {
 		ce = o.Logger.Check(o.Level, "request")
 	}
 	if ce == nil {
-		return resp, err
+		return
 	}
 	fp, _ := l.fields.Get().(*logFields)
 	if fp == nil {
@@ -152,13 +159,13 @@ func (l *logger) RoundTrip(req *http.Request) (*http.Response, error) {
 		zap.Int("attempt", Attempt(req.Context())),
 		zap.Int("hop", redirectHop(req)),
 	)
-	if why := CacheLookup(req.Context()); why != "" {
-		f = append(f, zap.String("cache", why))
+	if cacheWhy != "" {
+		f = append(f, zap.String("cache", cacheWhy))
 	}
 	if err != nil {
 		f = append(f, zap.Error(err))
 	}
-	if core.Enabled(zapcore.DebugLevel) {
+	if o.Logger.Core().Enabled(zapcore.DebugLevel) {
 		f = append(f, zap.Object("request_headers", redactedHeader{req.Header, o.Redact}))
 		if resp != nil {
 			f = append(f, zap.Object("response_headers", redactedHeader{resp.Header, o.Redact}))
@@ -167,7 +174,6 @@ func (l *logger) RoundTrip(req *http.Request) (*http.Response, error) {
 	ce.Write(f...)
 	clear(fp[:]) // drop references to the request, response and error
 	l.fields.Put(fp)
-	return resp, err
 }
 
 // redirectHop counts the redirects that led to req, through the
