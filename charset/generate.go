@@ -1,3 +1,3 @@
 package charset
 
-//go:generate go run gen_tables.go -o tables.go
+//go:generate go run ./internal/gentables -o tables.go

@@ -22,7 +22,7 @@ const guessWindow = 16 << 10
 // outside ASCII is almost never valid UTF-8. Otherwise every pair of a
 // legacy encoding and a language that uses it scores the sample, and the
 // cheapest, in nats per byte outside ASCII, wins. Single-byte encodings are
-// scored by class bigrams (see gen_tables.go), Chinese, Japanese and Korean
+// scored by class bigrams (see internal/gentables), Chinese, Japanese and Korean
 // by character frequencies, after their byte structure has been checked.
 func guess(sample []byte, truncated bool) (string, float64) {
 	first := -1

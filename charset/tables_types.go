@@ -1,7 +1,7 @@
 package charset
 
 // The language models of the guess. Their values live in tables.go, written
-// by gen_tables.go.
+// by internal/gentables.
 
 // An sbModel is the class-bigram model of a language written in single-byte
 // encodings: cost[a*k+b] is -ln P(class b | class a), in eighths of a nat.
