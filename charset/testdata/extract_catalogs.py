@@ -6,7 +6,7 @@ under /usr/share/locale on Debian 12 (packages libpam-modules 1.5.2-6+deb12u1,
 licence BSD-3-clause or GPL, used here under BSD-3-clause; and passwd/login
 1:4.13+dfsg1-1+deb12u1, licence BSD-3-clause) and writes them, one message
 per line, to text/<lang>.catalog.txt. These two packages are never read by the
-generator of the frequency tables (../gen_tables.go), so the evaluation text
+generator of the frequency tables (../internal/gentables), so the evaluation text
 stays separate from the training text.
 
 Usage: python3 extract_catalogs.py [/usr/share/locale]
