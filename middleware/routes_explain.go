@@ -1,0 +1,45 @@
+package middleware
+
+import (
+	"context"
+	"net/url"
+
+	"github.com/relayhttp/relay/explain"
+)
+
+// noteRoute writes to the trail of ctx the route chosen for a hop to u:
+// the proxy and where it came from (or why the hop goes direct), and the
+// sources of its TLS settings. r may be nil: nothing chosen.
+func noteRoute(ctx context.Context, r *Route, u *url.URL) {
+	t := explain.From(ctx)
+	switch {
+	case r == nil || !r.ProxySource.Set():
+		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "none", Action: explain.ActionSkipped,
+			Reason: "no proxy key or variable matches " + u.Scheme + "://" + u.Host + "; the transport's own setting applies"})
+	case r.Proxy == nil && r.ProxySource.Level == FromEnvironment:
+		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "direct", Action: explain.ActionChose,
+			Source: r.ProxySource.String(), Reason: "host " + u.Hostname() + " matches NO_PROXY (or is loopback)"})
+	case r.Proxy == nil:
+		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "direct", Action: explain.ActionChose,
+			Source: r.ProxySource.String(), Reason: "an empty proxy value means direct"})
+	default:
+		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: redactedProxy(r.Proxy), Action: explain.ActionChose,
+			Source: r.ProxySource.String()})
+	}
+	if r == nil {
+		return
+	}
+	if r.VerifySource.Set() {
+		d := explain.Decision{Kind: explain.KindTLS, Subject: "verification", Action: explain.ActionChose, Source: r.VerifySource.String()}
+		if r.TLS.InsecureSkipVerify {
+			d.Value = "off"
+		} else {
+			d.Value = "CA bundle " + r.TLS.CABundle
+		}
+		t.Note(d)
+	}
+	if r.CertSource.Set() {
+		t.Note(explain.Decision{Kind: explain.KindTLS, Subject: "client certificate", Action: explain.ActionChose,
+			Value: r.TLS.CertFile, Source: r.CertSource.String()})
+	}
+}
