@@ -69,7 +69,7 @@ func (d Decision) String() string {
 // quiet actions go without saying in the text: the kind says them.
 func quiet(a Action) bool {
 	switch a {
-	case "", ActionSet, ActionChose, ActionFollowed, ActionRetried:
+	case "", ActionSet, ActionOverrode, ActionChose, ActionFollowed, ActionRetried:
 		return true
 	}
 	return false

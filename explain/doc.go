@@ -16,9 +16,9 @@
 // with client.Explain() or Session.Explain, and Response.Explain returns
 // it; String prints it as curl -v style lines:
 //
-//	* header User-Agent: relay/0.1.0 ← session default
-//	* proxy http://p:3128 ← environment variable HTTPS_PROXY
-//	* hop 2: header Authorization stripped (origin http://a:80 → http://b:80)
+//   - header User-Agent: relay/0.1.0 ← session default
+//   - proxy http://p:3128 ← environment variable HTTPS_PROXY
+//   - hop 2: header Authorization stripped (origin http://a:80 → http://b:80)
 //
 // With no trail in the context, Note costs one atomic load until the first
 // trail of the process is made, and one context lookup after that; it never

@@ -1,7 +1,5 @@
 package explain
 
-import "strings"
-
 // Redacted replaces a secret value in a trail.
 const Redacted = "[redacted]"
 
@@ -31,14 +29,34 @@ func Sensitive(name string) bool {
 	if name == "" {
 		return false
 	}
-	lower := strings.ToLower(name)
 	for _, s := range alwaysSensitive {
-		if lower == s {
+		if len(name) == len(s) && containsFold(name, s) {
 			return true
 		}
 	}
 	for _, w := range sensitiveWords {
-		if strings.Contains(lower, w) {
+		if containsFold(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w, in
+// any case, without allocating.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for ; j < len(w); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != w[j] {
+				break
+			}
+		}
+		if j == len(w) {
 			return true
 		}
 	}

@@ -21,7 +21,8 @@ type Trail struct {
 	decisions []Decision
 	hop       int
 	attempt   int
-	sensitive []string // canonical header names Redact added
+	sensitive []string    // canonical header names Redact added
+	first     [8]Decision // the first decisions' storage: a plain call fits, in the trail's one allocation
 }
 
 type trailKey struct{}
@@ -37,6 +38,7 @@ var made atomic.Bool
 func With(ctx context.Context) (context.Context, *Trail) {
 	made.Store(true)
 	t := &Trail{hop: 1, attempt: 1}
+	t.decisions = t.first[:0]
 	return context.WithValue(ctx, trailKey{}, t), t
 }
 

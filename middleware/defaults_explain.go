@@ -29,7 +29,7 @@ func noteDefaults(t *explain.Trail, req *http.Request, headers http.Header, para
 				Source: sourceWithout})
 		case ok:
 			t.Note(explain.Decision{Kind: explain.KindHeader, Subject: name, Action: explain.ActionOverrode,
-				Value: strings.Join(own, ", "), Source: sourceRequest, Reason: "wins over the session default"})
+				Value: strings.Join(own, ", "), Source: sourceRequest, Reason: "overrides the session default"})
 		case len(values) > 0:
 			t.Note(explain.Decision{Kind: explain.KindHeader, Subject: name, Action: explain.ActionSet,
 				Value: strings.Join(values, ", "), Source: sourceSessionDefault})
@@ -47,7 +47,7 @@ func noteDefaults(t *explain.Trail, req *http.Request, headers http.Header, para
 		vs := params[k]
 		if mine, ok := own[k]; ok {
 			t.Note(explain.Decision{Kind: explain.KindParam, Subject: k, Action: explain.ActionOverrode,
-				Value: strings.Join(mine, ", "), Source: sourceRequest, Reason: "the URL has the key: the session default is not sent"})
+				Value: strings.Join(mine, ", "), Source: sourceRequest, Reason: "the URL has the key: overrides the session default"})
 		} else if len(vs) > 0 {
 			t.Note(explain.Decision{Kind: explain.KindParam, Subject: k, Action: explain.ActionSet,
 				Value: strings.Join(vs, ", "), Source: sourceSessionDefault})

@@ -14,7 +14,7 @@ func noteRoute(ctx context.Context, r *Route, u *url.URL) {
 	t := explain.From(ctx)
 	switch {
 	case r == nil || !r.ProxySource.Set():
-		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "none", Action: explain.ActionSkipped,
+		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "none", Action: explain.ActionChose,
 			Reason: "no proxy key or variable matches " + u.Scheme + "://" + u.Host + "; the transport's own setting applies"})
 	case r.Proxy == nil && r.ProxySource.Level == FromEnvironment:
 		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "direct", Action: explain.ActionChose,
@@ -26,7 +26,7 @@ func noteRoute(ctx context.Context, r *Route, u *url.URL) {
 		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: redactedProxy(r.Proxy), Action: explain.ActionChose,
 			Source: r.ProxySource.String()})
 	}
-	if r == nil {
+	if r == nil || !usesTLS(r, u) {
 		return
 	}
 	if r.VerifySource.Set() {
@@ -42,4 +42,10 @@ func noteRoute(ctx context.Context, r *Route, u *url.URL) {
 		t.Note(explain.Decision{Kind: explain.KindTLS, Subject: "client certificate", Action: explain.ActionChose,
 			Value: r.TLS.CertFile, Source: r.CertSource.String()})
 	}
+}
+
+// usesTLS reports whether a hop to u through r's proxy makes a TLS
+// connection, so that its TLS settings matter.
+func usesTLS(r *Route, u *url.URL) bool {
+	return u.Scheme == "https" || (r.ProxySource.Set() && r.Proxy != nil && r.Proxy.Scheme == "https")
 }
