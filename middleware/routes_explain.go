@@ -18,7 +18,7 @@ func noteRoute(ctx context.Context, r *Route, u *url.URL) {
 			Reason: "no proxy key or variable matches " + u.Scheme + "://" + u.Host + "; the transport's own setting applies"})
 	case r.Proxy == nil && r.ProxySource.Level == FromEnvironment:
 		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "direct", Action: explain.ActionChose,
-			Source: r.ProxySource.String(), Reason: "host " + u.Hostname() + " matches NO_PROXY (or is loopback)"})
+			Source: r.ProxySource.String(), Reason: "NO_PROXY matches " + u.Hostname() + ", or it is a loopback address"})
 	case r.Proxy == nil:
 		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "direct", Action: explain.ActionChose,
 			Source: r.ProxySource.String(), Reason: "an empty proxy value means direct"})
