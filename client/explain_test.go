@@ -284,3 +284,21 @@ func TestExplainUserMiddleware(t *testing.T) {
 		t.Errorf("text:\n%s", got)
 	}
 }
+
+// A trail made with explain.With collects the decisions of a request sent
+// through Session.Client, defaults merged by the stack's own middleware.
+func TestExplainThroughClient(t *testing.T) {
+	srv := httpbin(t)
+	s := newSession(t)
+	ctx, tr := explain.With(context.Background())
+	req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL+"/get", nil)
+	req.Header.Set("Accept", "text/plain")
+	resp, err := s.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	want(t, tr, explain.KindHeader, "Accept", explain.ActionOverrode, "request")
+	want(t, tr, explain.KindHeader, "User-Agent", explain.ActionSet, "session default")
+	want(t, tr, explain.KindMount, "http://", explain.ActionChose)
+}

@@ -15,7 +15,7 @@ func noteRoute(ctx context.Context, r *Route, u *url.URL) {
 	switch {
 	case r == nil || !r.ProxySource.Set():
 		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "none", Action: explain.ActionChose,
-			Reason: "no proxy key or variable matches " + u.Scheme + "://" + u.Host + "; the transport's own setting applies"})
+			Reason: "no proxy key or variable matches the URL; the transport's own setting applies"})
 	case r.Proxy == nil && r.ProxySource.Level == FromEnvironment:
 		t.Note(explain.Decision{Kind: explain.KindProxy, Subject: "direct", Action: explain.ActionChose,
 			Source: r.ProxySource.String(), Reason: "NO_PROXY matches " + u.Hostname() + ", or it is a loopback address"})
