@@ -302,3 +302,13 @@ func TestExplainThroughClient(t *testing.T) {
 	want(t, tr, explain.KindHeader, "User-Agent", explain.ActionSet, "session default")
 	want(t, tr, explain.KindMount, "http://", explain.ActionChose)
 }
+
+func TestExplainTLSChoice(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(srv.Close)
+	s := newSession(t)
+	r := mustDo(t, s, "GET", srv.URL, client.Explain(), client.InsecureSkipVerify())
+	if d := want(t, r.Explain(), explain.KindTLS, "verification", explain.ActionChose, "client.InsecureSkipVerify option"); d.Value != "off" {
+		t.Errorf("value %q", d.Value)
+	}
+}
