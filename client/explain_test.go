@@ -312,3 +312,34 @@ func TestExplainTLSChoice(t *testing.T) {
 		t.Errorf("value %q", d.Value)
 	}
 }
+
+// A prepared request keeps the trail Prepare started, and Send returns it.
+func TestExplainPrepared(t *testing.T) {
+	srv := httpbin(t)
+	s := newSession(t)
+	req, err := s.Prepare(context.Background(), "GET", srv.URL+"/get", client.Explain())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Send(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := r.Explain()
+	want(t, tr, explain.KindHeader, "User-Agent", explain.ActionSet, "session default")
+	want(t, tr, explain.KindMount, "http://", explain.ActionChose)
+	r, err = s.Send(mustRequest(t, srv.URL+"/get"), client.Explain())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want(t, r.Explain(), explain.KindHeader, "User-Agent", explain.ActionSet, "session default")
+}
+
+func mustRequest(t *testing.T, raw string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest("GET", raw, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
