@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/internal/origin"
 	"github.com/relayhttp/relay/middleware"
 )
@@ -80,22 +81,33 @@ type transport struct {
 func (t *transport) CloseIdleConnections() { middleware.CloseIdleConnections(t.next) }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	on := explain.On(req.Context())
 	if req.Header.Get("Authorization") != "" {
+		if on {
+			noteExplicit(req)
+		}
 		return t.next.RoundTrip(req)
 	}
 	a, set := FromContext(req.Context())
+	src := sourceOption
 	if !set {
 		if t.source != nil {
-			a = t.source()
+			a, src = t.source(), sourceSession
 		}
 		if a == nil {
-			a = URLFromContext(req.Context())
+			a, src = URLFromContext(req.Context()), sourceURL
 		}
 		set = a != nil
 	}
 	if set {
 		if a == nil || !origin.StillOn(req) {
+			if on {
+				noteWithheld(req, a)
+			}
 			return t.next.RoundTrip(req)
+		}
+		if on {
+			noteApplied(req, a, src)
 		}
 		return t.authorize(req, a)
 	}
@@ -107,7 +119,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		middleware.CloseRequestBody(req)
 		return nil, err // Netrc and NetrcSource errors already say "auth: netrc …"
 	}
-	if e := f.forHop(req); e != nil {
+	e := f.forHop(req)
+	if on {
+		noteNetrc(req, f, e)
+	}
+	if e != nil {
 		return t.authorize(req, e.basic)
 	}
 	return t.next.RoundTrip(req)
@@ -155,6 +171,9 @@ func (t *transport) answer(req *http.Request, c Challenger, prev *http.Request, 
 	}
 	if !ok {
 		return resp, nil, nil
+	}
+	if explain.On(req.Context()) {
+		noteAnswer(req, c, resp)
 	}
 	next := req.Clone(req.Context())
 	if req.Body != nil && req.Body != http.NoBody {

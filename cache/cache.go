@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/middleware"
 )
 
@@ -192,6 +193,9 @@ func mark(resp *http.Response, req *http.Request, s Status) *http.Response {
 	r := resp.Request
 	if r == nil {
 		r = req
+	}
+	if explain.On(req.Context()) {
+		explain.Note(req.Context(), explain.Decision{Kind: explain.KindCache, Action: explain.Action(s.String())})
 	}
 	resp.Request = r.WithContext(context.WithValue(r.Context(), statusKey{}, s))
 	return resp

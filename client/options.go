@@ -46,6 +46,7 @@ type requestConfig struct {
 	timeoutSet  bool
 	maxBody     int64
 	maxSet      bool
+	explain     bool  // keep the call's decision trail (Explain)
 	merged      bool  // the request was built with the session's defaults (Do)
 	err         error // the first error an option met (a JSON value that does not encode)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/relayhttp/relay/auth"
 	"github.com/relayhttp/relay/cookiejar"
+	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/middleware"
 )
 
@@ -111,6 +112,9 @@ func (s *Session) Send(req *http.Request, opts ...Option) (*Response, error) {
 			return nil, err
 		}
 	}
+	if ctx, trail := s.explainContext(req.Context(), &cfg); trail != nil && ctx != req.Context() {
+		req = req.WithContext(ctx)
+	}
 	req = urlCredentials(req)
 	if err := validate(req); err != nil {
 		middleware.CloseRequestBody(req)
@@ -169,6 +173,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 		return nil, errors.New("client: nil Context")
 	}
 	ctx = cfg.context(ctx)
+	ctx, trail := s.explainContext(ctx, cfg)
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
 	if err != nil {
 		closeSpec(cfg.body)
@@ -178,6 +183,9 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 	if err := cfg.shape(req); err != nil {
 		closeSpec(cfg.body)
 		return nil, err
+	}
+	if trail != nil {
+		s.noteOptions(trail, cfg)
 	}
 	middleware.MergeDefaults(req, s.Headers, s.Params)
 	cfg.merged = true
@@ -290,11 +298,12 @@ func (s *Session) send(req *http.Request, cfg *requestConfig) (*Response, error)
 			_ = resp.Body.Close()
 		}
 		if cancel != nil {
+			noteCallTimeout(req, err, timeout.String())
 			cancel()
 		}
 		return nil, urlError(req.Method, req.URL, err)
 	}
-	r := &Response{Response: resp, Elapsed: elapsed, limit: limit}
+	r := &Response{Response: resp, Elapsed: elapsed, limit: limit, trail: explain.From(req.Context())}
 	if resp.Request != nil && resp.Request.Response != nil {
 		r.History = history(resp)
 	}

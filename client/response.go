@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/relayhttp/relay/charset"
+	"github.com/relayhttp/relay/explain"
 )
 
 // Response is an *http.Response with Requests' conveniences. Its body is
@@ -52,6 +53,7 @@ type Response struct {
 	enc      string  // the determined encoding; "" until determined
 	decoding bool    // Decode has wrapped Body
 	textBody bool    // body was read through Decode: it is UTF-8 text
+	trail    *explain.Trail
 }
 
 // memBody is the Body of a response whose body was read up front, so that

@@ -91,6 +91,11 @@ type Session struct {
 	// with ErrTooManyRedirects. NewSession sets 30; 0 or less allows none
 	// (NoRedirects returns the 3xx itself instead).
 	MaxRedirects int
+	// Explain makes every call keep its decision trail, as the Explain
+	// option does for one: Response.Explain returns it. It costs about
+	// what the notes cost (see docs/explain.md); false, the default, costs
+	// nothing.
+	Explain bool
 
 	logger   *zap.Logger
 	base     http.RoundTripper

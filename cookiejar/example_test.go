@@ -150,3 +150,25 @@ func ExampleMiddleware() {
 	// Cookie: debug=1; sid=42
 	// 1 cookie in the jar
 }
+
+// Withheld says which cookies of a site a request does not get, and why.
+func ExampleJar_Withheld() {
+	jar, _ := cookiejar.New(nil)
+	site, _ := url.Parse("https://www.example.com/")
+	jar.SetCookies(site, []*http.Cookie{
+		{Name: "sid", Value: "s3cret", Secure: true},
+		{Name: "lang", Value: "en"},
+		{Name: "admin", Value: "1", Path: "/admin"},
+	})
+	plain, _ := url.Parse("http://www.example.com/docs")
+	for _, c := range jar.Cookies(plain) {
+		fmt.Println("sent", c.Name)
+	}
+	for _, w := range jar.Withheld(plain) {
+		fmt.Println("withheld", w.Name+":", w.Reason)
+	}
+	// Output:
+	// sent lang
+	// withheld sid: Secure cookie over http
+	// withheld admin: path /admin does not match /docs
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/internal/origin"
 	"github.com/relayhttp/relay/middleware"
 )
@@ -108,7 +109,16 @@ func (t *transport) CloseIdleConnections() { middleware.CloseIdleConnections(t.n
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	jar := t.source()
 	out := req
-	if add := toAdd(req, jar); len(add) > 0 {
+	var held []Withheld
+	on := explain.On(req.Context())
+	if j, ok := jar.(*Jar); ok && on {
+		held = j.Withheld(req.URL) // before Cookies removes the expired ones
+	}
+	add := toAdd(req, jar)
+	if on {
+		noteCookies(req, jar, add, held)
+	}
+	if len(add) > 0 {
 		out = req.Clone(req.Context()) // Clone copies the Header map too
 		if vs := out.Header.Values("Cookie"); len(vs) > 1 {
 			out.Header.Set("Cookie", joinCookies(vs))

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/relayhttp/relay/explain"
 )
 
 // Defaults returns a middleware that merges headers and params into every
@@ -73,6 +75,9 @@ func NeedsDefaults(req *http.Request, headers http.Header, params url.Values) bo
 // whose Header map and URL are its own); http.Request.Clone gives both.
 func MergeDefaults(req *http.Request, headers http.Header, params url.Values) {
 	removed := RemovedHeaders(req.Context())
+	if t := explain.From(req.Context()); t != nil {
+		noteDefaults(t, req, headers, params, removed)
+	}
 	if req.Header == nil {
 		req.Header = make(http.Header, len(headers))
 	}

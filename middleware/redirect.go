@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/internal/origin"
 )
 
@@ -177,6 +178,9 @@ func (r *redirects) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, &RedirectError{History: history, Response: resp, Err: err}
 		}
 		history = append(history, resp)
+		if explain.On(ctx) {
+			noteHop(ctx, prev, hop, resp, len(history)+1, first)
+		}
 		resp, err = r.next.RoundTrip(hop)
 		if err != nil {
 			return nil, err

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"time"
+
+	"github.com/relayhttp/relay/explain"
 )
 
 // Defaults of RetryOptions.
@@ -198,6 +200,9 @@ func (r *retry) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 		wait, status := o.delay(resp, attempt), 0
+		if explain.On(ctx) {
+			noteRetry(ctx, resp, err, attempt+1, wait)
+		}
 		if resp != nil {
 			status = resp.StatusCode
 			DrainAndClose(resp)

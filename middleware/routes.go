@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"sync/atomic"
+
+	"github.com/relayhttp/relay/explain"
 )
 
 // RouteOptions configures Routes and RoutesFrom: the session's layer of
@@ -233,7 +235,12 @@ func (p *routeRT) RoundTrip(req *http.Request) (*http.Response, error) {
 	if r != nil && r.ProxySource.Set() {
 		proxy = r.Proxy
 	}
+	if explain.On(ctx) {
+		noteRoute(ctx, r, out.URL)
+	}
 	if _, ok := out.Header["Proxy-Authorization"]; ok && !forwardsPlain(proxy, out.URL) {
+		explain.Note(ctx, explain.Decision{Kind: explain.KindHeader, Subject: "Proxy-Authorization",
+			Action: explain.ActionStripped, Reason: "it would reach the origin, not a proxy"})
 		// In a CONNECT tunnel, through SOCKS, or direct, the header would
 		// reach the origin.
 		if out == req {

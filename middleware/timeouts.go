@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/relayhttp/relay/explain"
 )
 
 // Timeouts bounds the phases of a request separately. The total time of a
@@ -181,7 +183,11 @@ func (m *timeouts) RoundTrip(req *http.Request) (*http.Response, error) {
 		if ctx != req.Context() {
 			req = req.WithContext(ctx)
 		}
-		return m.next.RoundTrip(req)
+		resp, err := m.next.RoundTrip(req)
+		if err != nil && explain.On(ctx) {
+			noteTimeout(ctx, err)
+		}
+		return resp, err
 	}
 
 	ctx, cancel := context.WithCancelCause(ctx)
@@ -208,10 +214,17 @@ func (m *timeouts) RoundTrip(req *http.Request) (*http.Response, error) {
 			_ = resp.Body.Close()
 		}
 		cancel(nil)
-		return nil, &TimeoutError{Kind: TimeoutResponseHeader, After: t.ResponseHeader}
+		terr := &TimeoutError{Kind: TimeoutResponseHeader, After: t.ResponseHeader}
+		if explain.On(ctx) {
+			noteTimeout(ctx, terr)
+		}
+		return nil, terr
 	}
 	if err != nil {
 		cancel(nil)
+		if explain.On(ctx) {
+			noteTimeout(ctx, err)
+		}
 		return nil, err
 	}
 	if resp.Body == nil || resp.Body == http.NoBody {
@@ -222,6 +235,9 @@ func (m *timeouts) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = &cancelOnCloseRW{ReadWriteCloser: rw, cancel: cancel}
 	} else {
 		resp.Body = newTimedBody(resp.Body, cancel, t.IdleBody)
+		if b, ok := resp.Body.(*idleBody); ok {
+			b.trail = explain.From(ctx)
+		}
 	}
 	return resp, nil
 }
@@ -274,6 +290,7 @@ type idleBody struct {
 	timer  *time.Timer
 	state  atomic.Int32 // idleResting, idleReading or idleFired
 	err    *TimeoutError
+	trail  *explain.Trail // the call's, noted when the timer fires; nil: none
 }
 
 // States of an idleBody. A Read and the timer race for the one switch out of
@@ -287,6 +304,9 @@ const (
 func (b *idleBody) fire() {
 	if b.state.CompareAndSwap(idleReading, idleFired) {
 		b.cancel(b.err)
+		if b.trail != nil {
+			b.trail.Note(timeoutDecision(b.err))
+		}
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/relayhttp/relay/explain"
 )
 
 // ErrNotMounted is returned, wrapped, by [Router.RoundTrip] for a request whose
@@ -110,13 +112,21 @@ func (r *Router) Match(u *url.URL) (http.RoundTripper, bool) {
 	if u == nil {
 		return nil, false
 	}
+	if x := r.match(u); x != nil {
+		return x.rt, true
+	}
+	return nil, false
+}
+
+// match returns the mount of the longest prefix that matches u, or nil.
+func (r *Router) match(u *url.URL) *route {
 	routes := r.load()
 	for i := range routes {
 		if routes[i].prefix.matches(u) {
-			return routes[i].rt, true
+			return &routes[i]
 		}
 	}
-	return nil, false
+	return nil
 }
 
 // RoundTrip sends req through the transport [Router.Match] picks for its URL.
@@ -128,14 +138,18 @@ func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
 		closeRequestBody(req)
 		return nil, errors.New("transport: request has no URL")
 	}
-	rt, ok := r.Match(req.URL)
-	if !ok {
+	x := r.match(req.URL)
+	if x == nil {
 		closeRequestBody(req)
 		u := *req.URL
 		u.User = nil // no userinfo in errors, not even the user name (SECURITY.md)
 		return nil, fmt.Errorf("%w for %s", ErrNotMounted, u.String())
 	}
-	return rt.RoundTrip(req)
+	if explain.On(req.Context()) {
+		explain.Note(req.Context(), explain.Decision{Kind: explain.KindMount, Subject: x.prefix.String(),
+			Action: explain.ActionChose, Reason: "the longest mounted prefix that matches"})
+	}
+	return x.rt.RoundTrip(req)
 }
 
 // CloseIdleConnections calls CloseIdleConnections once on every distinct
