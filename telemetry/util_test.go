@@ -1,0 +1,11 @@
+package telemetry_test
+
+import (
+	"slices"
+
+	"go.opentelemetry.io/otel/attribute"
+)
+
+func contains(s []string, v string) bool { return slices.Contains(s, v) }
+
+func attributeKey(k string) attribute.Key { return attribute.Key(k) }
