@@ -4,7 +4,10 @@ import (
 	"slices"
 
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 )
+
+type sdkSpan = tracetest.SpanStub
 
 func contains(s []string, v string) bool { return slices.Contains(s, v) }
 
