@@ -20,10 +20,12 @@ import (
 var callStart = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal)}
 
 // callState is what the send middleware learns about its call, carried in
-// the request's context from the call middleware down to every send. The
-// sends of one call are made one after another, on the caller's goroutine,
-// so its counters need no lock.
+// the request's context from the call middleware down to every send. It is
+// that context itself (the call span's, with Value answering callKey), one
+// allocation rather than two. The sends of one call are made one after
+// another, on the caller's goroutine, so its counters need no lock.
 type callState struct {
+	context.Context
 	sends     int            // physical sends so far
 	redirects int            // sends that began a redirect hop
 	retries   int            // sends the retry middleware made again
@@ -32,6 +34,15 @@ type callState struct {
 
 // callKey is the context key of a call's *callState.
 type callKey struct{}
+
+// Value returns the call's state for callKey, and what the call span's
+// context holds for any other key.
+func (c *callState) Value(key any) any {
+	if key == (callKey{}) {
+		return c
+	}
+	return c.Context.Value(key)
+}
 
 func callFrom(ctx context.Context) *callState {
 	c, _ := ctx.Value(callKey{}).(*callState)
@@ -75,7 +86,7 @@ func (t *callTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	in := t.in
 	start := time.Now()
 	name, known := method(req.Method)
-	ctx, span := in.tracer.Start(req.Context(), "relay "+spanName(name, known), callStart...)
+	ctx, span := in.tracer.Start(req.Context(), callSpanName(name, known), callStart...)
 	recording := span.IsRecording()
 	if recording {
 		host, port := serverAddress(req.URL)
@@ -84,8 +95,16 @@ func (t *callTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		attrs = append(attrs, semconv.ServerAddress(host), semconv.ServerPort(port), semconv.URLFull(fullURL(req.URL)))
 		span.SetAttributes(attrs...)
 	}
-	call := &callState{}
-	resp, err := t.next.RoundTrip(req.WithContext(context.WithValue(ctx, callKey{}, call)))
+	// The sends' counters serve the call span's attributes and the send
+	// spans' resend counts; a sampler that drops the call span drops its
+	// sends too (unless it samples children of unsampled parents), so an
+	// unrecorded call counts nothing and costs one allocation less.
+	var call *callState
+	if recording {
+		call = &callState{Context: ctx}
+		ctx = call
+	}
+	resp, err := t.next.RoundTrip(req.WithContext(ctx))
 	end := time.Now()
 	if in.callDuration.Enabled(ctx) {
 		in.recordCall(ctx, req, name, resp, err, end.Sub(start))
@@ -115,6 +134,30 @@ func (t *callTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	span.SetAttributes(attrs...)
 	span.End(trace.WithTimestamp(end))
 	return resp, err
+}
+
+// callSpanName is the call span's name: "relay " and the send spans' name,
+// spelled out so that naming a call allocates nothing.
+func callSpanName(name string, known bool) string {
+	switch {
+	case !known:
+		return "relay HTTP"
+	case name == http.MethodGet:
+		return "relay GET"
+	case name == http.MethodHead:
+		return "relay HEAD"
+	case name == http.MethodPost:
+		return "relay POST"
+	case name == http.MethodPut:
+		return "relay PUT"
+	case name == http.MethodDelete:
+		return "relay DELETE"
+	case name == http.MethodPatch:
+		return "relay PATCH"
+	case name == http.MethodOptions:
+		return "relay OPTIONS"
+	}
+	return "relay " + name
 }
 
 // recordCall records relay.client.call.duration with the call's bounded

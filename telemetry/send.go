@@ -42,7 +42,7 @@ func (t *sendTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	start := time.Now()
 	name, known := method(req.Method)
-	_, span := in.tracer.Start(ctx, spanName(name, known), sendStart...)
+	spanCtx, span := in.tracer.Start(ctx, spanName(name, known), sendStart...)
 	var st *sendSpan
 	if span.IsRecording() {
 		if s, ok := span.(interface{ StartTime() time.Time }); ok {
@@ -55,15 +55,10 @@ func (t *sendTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 		// see suppress.go.
 		ctx = httptrace.WithClientTrace(trace.ContextWithSpan(ctx, st), st.clientTrace())
 	} else {
-		ctx = trace.ContextWithSpan(ctx, span)
+		ctx = spanCtx
 	}
-	// The header is cloned, so the request given to the middleware is
-	// never changed.
 	out := req.WithContext(ctx)
-	out.Header = req.Header.Clone()
-	if out.Header == nil {
-		out.Header = make(http.Header, 2)
-	}
+	out.Header = headerCopy(req.Header)
 	in.propagators.Inject(ctx, headerCarrier(out.Header))
 
 	resp, err := t.next.RoundTrip(out)
@@ -142,6 +137,19 @@ func (st *sendSpan) finish(resp *http.Response, err error, end time.Time) {
 	st.SetAttributes(attrs...)
 	st.ended = true
 	st.Span.End(trace.WithTimestamp(end))
+}
+
+// headerCopy is a copy of h for the propagator to write into, so the
+// request the send middleware was given is never changed. The values are
+// shared, their capacity capped, so that an append below copies them
+// rather than writing into h's arrays: one allocation, where Clone makes
+// three.
+func headerCopy(h http.Header) http.Header {
+	c := make(http.Header, len(h)+2)
+	for k, v := range h {
+		c[k] = v[:len(v):len(v)]
+	}
+	return c
 }
 
 // headerCarrier is the header map a propagator writes into. Its Set
