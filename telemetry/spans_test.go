@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/relayhttp/relay/auth"
+	"github.com/relayhttp/relay/cache"
 	"github.com/relayhttp/relay/client"
 	"github.com/relayhttp/relay/telemetry"
 )
@@ -408,5 +409,30 @@ func TestRedirectThenRetryTree(t *testing.T) {
 	}
 	if strings.Join(tree, "\n") != strings.Join(want, "\n") {
 		t.Errorf("spans:\n%s\nwant:\n%s", strings.Join(tree, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A cache hit sends nothing: its call span counts no send, and no CLIENT
+// span is made.
+func TestCacheHitMakesNoSendSpan(t *testing.T) {
+	h := newHarness(t)
+	srv := httpbin(t)
+	s := h.session(t)
+	s.Cache = cache.New(cache.Options{Store: cache.Memory(1 << 20)})
+	for range 2 {
+		r, err := s.Get(context.Background(), srv.URL+"/cache/60")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Bytes(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := len(h.ended(trace.SpanKindClient)); n != 1 {
+		t.Errorf("%d send spans for a miss and a hit, want 1", n)
+	}
+	calls := h.named("relay GET")
+	if len(calls) != 2 || intAttr(calls[0], telemetry.SendsKey) != 1 || intAttr(calls[1], telemetry.SendsKey) != 0 {
+		t.Errorf("call spans %v: want relay.sends 1, then 0", calls)
 	}
 }
