@@ -6,18 +6,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/relayhttp/relay/auth"
-	"github.com/relayhttp/relay/cache"
 	"github.com/relayhttp/relay/client"
 	"github.com/relayhttp/relay/telemetry"
 )
@@ -301,138 +298,5 @@ func TestTraceparentPerSend(t *testing.T) {
 	}
 	if got[0] == got[1] {
 		t.Error("both sends carried the same traceparent")
-	}
-}
-
-// A method the conventions do not know is _OTHER, in a span named HTTP.
-func TestUnknownMethod(t *testing.T) {
-	h := newHarness(t)
-	srv := httpbin(t)
-	s := h.session(t)
-	r, err := s.Do(context.Background(), "PURGE", srv.URL+"/anything")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Body.Close()
-	sends := h.ended(trace.SpanKindClient)
-	if len(sends) != 1 {
-		t.Fatalf("%d send spans, want 1", len(sends))
-	}
-	sp := sends[0]
-	if sp.Name != "HTTP" || strAttr(sp, semconv.HTTPRequestMethodKey) != "_OTHER" || strAttr(sp, semconv.HTTPRequestMethodOriginalKey) != "PURGE" {
-		t.Errorf("span %q method %q original %q, want HTTP, _OTHER, PURGE", sp.Name, strAttr(sp, semconv.HTTPRequestMethodKey), strAttr(sp, semconv.HTTPRequestMethodOriginalKey))
-	}
-	if len(h.named("relay HTTP")) != 1 {
-		t.Error("no call span named \"relay HTTP\"")
-	}
-}
-
-// url.full never shows the password of the URL nor a signature in its
-// query; the send span's other attributes do not either.
-func TestURLFullIsRedacted(t *testing.T) {
-	h := newHarness(t)
-	srv := httpbin(t)
-	s := h.session(t)
-	u := strings.Replace(srv.URL, "http://", "http://alice:s3cret@", 1) + "/anything?X-Amz-Signature=abc123&page=2&access_token=tok456"
-	r, err := s.Get(context.Background(), u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Body.Close()
-	for _, sp := range h.spans.GetSpans() {
-		for _, kv := range sp.Attributes {
-			v := kv.Value.Emit()
-			for _, secret := range []string{"s3cret", "abc123", "tok456", "alice"} {
-				if strings.Contains(v, secret) {
-					t.Errorf("span %q attribute %s = %q shows %q", sp.Name, kv.Key, v, secret)
-				}
-			}
-		}
-	}
-	// The session moves URL credentials into Authorization before the
-	// call middleware sees the request (fullURL's own test covers a URL
-	// that still has them).
-	want := srv.URL + "/anything?X-Amz-Signature=REDACTED&page=2&access_token=REDACTED"
-	for _, name := range []string{"relay GET", "GET"} {
-		if spans := h.named(name); len(spans) != 1 || strAttr(spans[0], semconv.URLFullKey) != want {
-			t.Errorf("%q spans %v: want one with url.full %q", name, spans, want)
-		}
-	}
-}
-
-// The span tree docs/telemetry.md draws: a call redirected once whose
-// second hop is retried once.
-func TestRedirectThenRetryTree(t *testing.T) {
-	h := newHarness(t)
-	var b atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch {
-		case r.URL.Path == "/a":
-			http.Redirect(w, r, "/b", http.StatusFound)
-		case b.Add(1) == 1:
-			w.WriteHeader(http.StatusServiceUnavailable)
-		default:
-			fmt.Fprint(w, "ok")
-		}
-	}))
-	defer srv.Close()
-	s := h.session(t, client.WithRetry(client.RetryOptions{BaseDelay: -1}))
-	ctx, root := h.root(context.Background())
-	r, err := s.Get(ctx, srv.URL+"/a")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := r.Bytes(); err != nil {
-		t.Fatal(err)
-	}
-	root.End()
-
-	var tree []string
-	for _, sp := range h.spans.GetSpans() {
-		if sp.Name == "caller" {
-			continue
-		}
-		line := sp.SpanKind.String() + " " + sp.Name
-		for _, k := range []attribute.Key{semconv.URLFullKey, semconv.HTTPResponseStatusCodeKey, semconv.HTTPRequestResendCountKey, telemetry.SendCauseKey, telemetry.AttemptKey, telemetry.SendsKey, telemetry.RedirectsKey, telemetry.RetriesKey, telemetry.BodyOutcomeKey} {
-			if v, ok := attr(sp, k); ok {
-				line += " " + string(k) + "=" + strings.TrimPrefix(v.Emit(), srv.URL)
-			}
-		}
-		tree = append(tree, line)
-	}
-	want := []string{
-		"client GET url.full=/a http.response.status_code=302 relay.send.cause=first relay.attempt=1",
-		"client GET url.full=/b http.response.status_code=503 http.request.resend_count=1 relay.send.cause=redirect relay.attempt=1",
-		"client GET url.full=/b http.response.status_code=200 http.request.resend_count=2 relay.send.cause=retry relay.attempt=2",
-		"internal relay GET url.full=/a http.response.status_code=200 relay.sends=3 relay.redirects=1 relay.retries=1",
-		"internal relay body relay.body.outcome=eof",
-	}
-	if strings.Join(tree, "\n") != strings.Join(want, "\n") {
-		t.Errorf("spans:\n%s\nwant:\n%s", strings.Join(tree, "\n"), strings.Join(want, "\n"))
-	}
-}
-
-// A cache hit sends nothing: its call span counts no send, and no CLIENT
-// span is made.
-func TestCacheHitMakesNoSendSpan(t *testing.T) {
-	h := newHarness(t)
-	srv := httpbin(t)
-	s := h.session(t)
-	s.Cache = cache.New(cache.Options{Store: cache.Memory(1 << 20)})
-	for range 2 {
-		r, err := s.Get(context.Background(), srv.URL+"/cache/60")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := r.Bytes(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if n := len(h.ended(trace.SpanKindClient)); n != 1 {
-		t.Errorf("%d send spans for a miss and a hit, want 1", n)
-	}
-	calls := h.named("relay GET")
-	if len(calls) != 2 || intAttr(calls[0], telemetry.SendsKey) != 1 || intAttr(calls[1], telemetry.SendsKey) != 0 {
-		t.Errorf("call spans %v: want relay.sends 1, then 0", calls)
 	}
 }
