@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command README.md names: every package of the root module and of
-# the nested module cache/redisstore (the bench module's tests are run by
-# .ci/run), under the race detector, fuzz seeds included (long fuzzing is
-# not run here: see docs/testing.md).
+# the nested modules cache/redisstore and telemetry (the bench module's
+# tests are run by .ci/run), under the race detector, fuzz seeds included
+# (long fuzzing is not run here: see docs/testing.md).
 #
 # Tests that run an external program (tinyproxy, curl, python3 with
 # requests, redis-server) skip where it is missing, unless
@@ -36,6 +36,8 @@ trap 'summary; rm -rf "$skipdir"' EXIT
 
 go test -race -count=1 ./...
 (cd cache/redisstore && go test -race -count=1 ./...)
+(cd telemetry && go test -race -count=1 ./...)
 # The tests that move a gigabyte shrink under the race detector, and
 # allocation counts are only exact without it: run those once more without.
 go test -count=1 -run 'Large|Bomb|Huge|Allocations' ./...
+(cd telemetry && go test -count=1 -run 'Allocations' ./...)
