@@ -255,6 +255,11 @@ func (s *Session) Mount(prefix string, rt http.RoundTripper) error {
 	return s.router.Mount(prefix, s.mountStack(rt, fmt.Sprintf("mount %q", prefix)))
 }
 
+// MountPrefix returns the prefix of the mount that routes a request for u
+// ("https://" for the session's own transport), and whether one does: for
+// telemetry and logs that name the route a call took.
+func (s *Session) MountPrefix(u *url.URL) (string, bool) { return s.router.Prefix(u) }
+
 // Use adds middlewares to the session's stack, after the defaults and the
 // hooks and before redirects: they see each call once, with the session's
 // headers merged, and its final response. Middlewares added earlier are

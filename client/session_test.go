@@ -198,6 +198,17 @@ func TestMountLongestPrefix(t *testing.T) {
 	if err := s.Mount("http://api.example.test/v2/", canned("v2")); err != nil {
 		t.Fatal(err)
 	}
+	for raw, want := range map[string]string{
+		"http://api.example.test/x":     "http://api.example.test",
+		"http://API.example.test/v2/x":  "http://api.example.test/v2/",
+		"http://api.example.test.evil/": "http://",
+		"ftp://api.example.test/":       "",
+	} {
+		u, _ := url.Parse(raw)
+		if got, ok := s.MountPrefix(u); got != want || ok != (want != "") {
+			t.Errorf("MountPrefix(%s) = %q, %v; want %q", raw, got, ok, want)
+		}
+	}
 	for url, want := range map[string]string{
 		"http://api.example.test/x":     "api",
 		"http://API.example.test/v2/x":  "v2",

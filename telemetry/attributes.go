@@ -19,6 +19,9 @@ import (
 
 // Attribute keys of relay's own, on the call span and the send spans.
 const (
+	// MountKey is the prefix of the mount that routed the call's first
+	// request ("https://" for the session's own transport).
+	MountKey = attribute.Key("relay.mount")
 	// SendsKey counts the physical sends a call made (0 for a cache hit).
 	SendsKey = attribute.Key("relay.sends")
 	// RedirectsKey counts the redirect hops a call followed.

@@ -2,6 +2,8 @@ package telemetry_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -90,5 +92,30 @@ func TestCacheHitMakesNoSendSpan(t *testing.T) {
 	calls := h.named("relay GET")
 	if len(calls) != 2 || intAttr(calls[0], telemetry.SendsKey) != 1 || intAttr(calls[1], telemetry.SendsKey) != 0 {
 		t.Errorf("call spans %v: want relay.sends 1, then 0", calls)
+	}
+}
+
+// The call span names the mount that routed the call: the session's own
+// transport, or a prefix mounted on it.
+func TestCallSpanNamesTheMount(t *testing.T) {
+	h := newHarness(t)
+	srv := httpbin(t)
+	s := h.session(t)
+	if err := s.Mount(srv.URL+"/anything/", http.DefaultTransport); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/get", "/anything/x"} {
+		r, err := s.Get(context.Background(), srv.URL+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+	}
+	var got []string
+	for _, c := range h.named("relay GET") {
+		got = append(got, strAttr(c, telemetry.MountKey))
+	}
+	if want := []string{"http://", srv.URL + "/anything/"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("relay.mount of the calls %q, want %q", got, want)
 	}
 }

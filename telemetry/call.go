@@ -90,9 +90,12 @@ func (t *callTripper) RoundTrip(req *http.Request) (*http.Response, error) {
 	recording := span.IsRecording()
 	if recording {
 		host, port := serverAddress(req.URL)
-		attrs := make([]attribute.KeyValue, 0, 6)
+		attrs := make([]attribute.KeyValue, 0, 7)
 		attrs = methodAttrs(attrs, req.Method, name, known)
 		attrs = append(attrs, semconv.ServerAddress(host), semconv.ServerPort(port), semconv.URLFull(fullURL(req.URL)))
+		if prefix, ok := in.mountOf(req.URL); ok {
+			attrs = append(attrs, MountKey.String(prefix))
+		}
 		span.SetAttributes(attrs...)
 	}
 	// The sends' counters serve the call span's attributes and the send

@@ -1,6 +1,8 @@
 package telemetry
 
 import (
+	"net/url"
+
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/metric/noop"
@@ -49,6 +51,7 @@ type Options struct {
 func With(o Options) client.SessionOption {
 	return client.Configure(func(s *client.Session) {
 		in := newInstruments(o)
+		in.mount = s.MountPrefix
 		s.Use(in.callMiddleware)
 		s.UseSend(in.sendMiddleware)
 	})
@@ -61,6 +64,7 @@ type instruments struct {
 	propagators  propagation.TextMapPropagator
 	sendDuration metric.Float64Histogram
 	callDuration metric.Float64Histogram
+	mount        func(*url.URL) (string, bool) // the session's MountPrefix
 }
 
 func newInstruments(o Options) *instruments {
@@ -99,4 +103,12 @@ func newInstruments(o Options) *instruments {
 		in.callDuration = noop.Float64Histogram{}
 	}
 	return in
+}
+
+// mountOf is the session's MountPrefix, when the instruments have one.
+func (in *instruments) mountOf(u *url.URL) (string, bool) {
+	if in.mount == nil {
+		return "", false
+	}
+	return in.mount(u)
 }

@@ -213,6 +213,15 @@ func (p prefix) String() string {
 	return p.scheme + "://" + host + p.path
 }
 
+// short formats p as a user writes it: String without the scheme's default
+// port.
+func (p prefix) short() string {
+	if p.port == defaultPort(p.scheme) {
+		p.port = 0
+	}
+	return p.String()
+}
+
 // moreSpecific orders prefixes for lookup: those with a host before those
 // without, then longer paths first. Two prefixes a request can both match are
 // thereby tried longest first.

@@ -118,6 +118,19 @@ func (r *Router) Match(u *url.URL) (http.RoundTripper, bool) {
 	return nil, false
 }
 
+// Prefix returns the prefix of the mount that Match picks for u, in
+// canonical form without the scheme's default port
+// ("https://api.example.com/v1"), and whether there is one.
+func (r *Router) Prefix(u *url.URL) (string, bool) {
+	if u == nil {
+		return "", false
+	}
+	if x := r.match(u); x != nil {
+		return x.prefix.short(), true
+	}
+	return "", false
+}
+
 // match returns the mount of the longest prefix that matches u, or nil.
 func (r *Router) match(u *url.URL) *route {
 	routes := r.load()
@@ -146,7 +159,7 @@ func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%w for %s", ErrNotMounted, u.String())
 	}
 	if explain.On(req.Context()) {
-		explain.Note(req.Context(), explain.Decision{Kind: explain.KindMount, Subject: x.prefix.String(),
+		explain.Note(req.Context(), explain.Decision{Kind: explain.KindMount, Subject: x.prefix.short(),
 			Action: explain.ActionChose, Reason: "the longest mounted prefix that matches"})
 	}
 	return x.rt.RoundTrip(req)

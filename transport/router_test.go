@@ -173,6 +173,10 @@ func TestRouterMatch(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%v: got %q", tt, got)
 		}
+		// Prefix names the same mount, as it was mounted.
+		if prefix, ok := r.Prefix(u); prefix != tt.want || ok != (tt.want != "") {
+			t.Errorf("Prefix(%s) = %q, %v; want %q", tt.url, prefix, ok, tt.want)
+		}
 	}
 }
 
