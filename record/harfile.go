@@ -1,6 +1,7 @@
 package record
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
@@ -79,11 +80,23 @@ func WriteHAR(w io.Writer, h *HAR) error {
 // crash at any instant path holds the whole old file or the whole new one;
 // a temporary file left by a crash is named path + ".tmp-*".
 func WriteFile(path string, h *HAR) error {
-	return writeFileWith(path, h, os.CreateTemp)
+	return writeFileWith(path, h, createOSTemp)
 }
 
-// createTemp is os.CreateTemp's signature; tests pass a failing one.
-type createTemp func(dir, pattern string) (*os.File, error)
+// tempFile is what writeFileWith writes to: an *os.File, or in tests one
+// that fails (or ends the process) part way.
+type tempFile interface {
+	io.Writer
+	Name() string
+	Chmod(os.FileMode) error
+	Sync() error
+	Close() error
+}
+
+// createTemp makes the temporary file; tests pass one that fails.
+type createTemp func(dir, pattern string) (tempFile, error)
+
+func createOSTemp(dir, pattern string) (tempFile, error) { return os.CreateTemp(dir, pattern) }
 
 // writeFileWith is WriteFile with the temporary file made by create.
 func writeFileWith(path string, h *HAR, create createTemp) (err error) {
@@ -102,8 +115,12 @@ func writeFileWith(path string, h *HAR, create createTemp) (err error) {
 			_ = os.Remove(tmp)
 		}
 	}()
-	if err := WriteHAR(f, h); err != nil {
+	w := bufio.NewWriterSize(f, 64<<10)
+	if err := WriteHAR(w, h); err != nil {
 		return err
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("record: %w", err)
 	}
 	if err := f.Chmod(0o644); err != nil { // a cassette is committed: readable like source
 		return fmt.Errorf("record: %w", err)

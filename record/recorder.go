@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"os"
 	"sync"
 
 	"github.com/relayhttp/relay/middleware"
@@ -57,7 +56,7 @@ func OpenWithOptions(path string, mode Mode, o Options) (*Recorder, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Recorder{path: path, mode: mode, opts: c, create: os.CreateTemp}
+	r := &Recorder{path: path, mode: mode, opts: c, create: createOSTemp}
 	r.log = Log{Version: harVersion, Creator: creator}
 	if mode == Replay || mode == RecordMissing {
 		log, err := readCassette(path)
