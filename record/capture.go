@@ -73,7 +73,7 @@ func (b *tappedBody) Close() error {
 type requestBody struct {
 	read      []byte // every byte read from the body so far
 	prefix    []byte // the first max of them: what is recorded
-	truncated bool // the body is longer than prefix
+	truncated bool   // the body is longer than prefix
 	rest      io.ReadCloser
 	n         atomic.Int64 // bytes of rest read
 }

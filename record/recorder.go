@@ -19,9 +19,9 @@ type Recorder struct {
 	opts compiled
 
 	mu     sync.Mutex
-	log    Log      // the file's log: its creator, pages and, for RecordMissing, its entries
-	idx    *index   // Replay and RecordMissing
-	sends  []*send  // what this recorder recorded, in the order the sends started
+	log    Log     // the file's log: its creator, pages and, for RecordMissing, its entries
+	idx    *index  // Replay and RecordMissing
+	sends  []*send // what this recorder recorded, in the order the sends started
 	closed bool
 
 	create createTemp // os.CreateTemp; tests make it fail
