@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -85,6 +86,8 @@ func (r *redactor) sensitiveHeader(name string, sensitive []string) bool {
 type found struct {
 	r    *redactor
 	list []string
+	rep  *strings.Replacer // of list, built when needed
+	n    int               // how many of list rep replaces
 }
 
 // hide returns v's placeholder and remembers v. A placeholder stays as it
@@ -205,7 +208,6 @@ func (r *redactor) credentials(v string, f *found) string {
 			}
 		}
 	}
-	f.hide(v)
 	return scheme + " " + f.hide(rest)
 }
 
@@ -320,15 +322,18 @@ func (r *redactor) body(text, mimeType string, f *found) string {
 	return text
 }
 
-// jsonBody redacts the values of secret-looking members in a JSON text; a
-// text that does not parse (a truncated body) is returned as it is, and
-// one with nothing to redact keeps its bytes.
+// jsonBody redacts a JSON text: the values of secret-looking members
+// (each string, number or boolean inside them), and the secrets found so
+// far wherever a string holds them (decoded, so that a JSON text inside a
+// JSON string is searched too). A text that does not parse (a truncated
+// body) is returned as it is, and one with nothing to redact keeps its
+// bytes.
 func (r *redactor) jsonBody(text string, f *found) string {
 	v, ok := decodeJSON(text)
 	if !ok {
 		return text
 	}
-	v, changed := r.jsonValue(v, f)
+	v, changed := r.jsonValue(v, false, f.replacer(), f)
 	if !changed {
 		return text
 	}
@@ -339,43 +344,45 @@ func (r *redactor) jsonBody(text string, f *found) string {
 	return string(b)
 }
 
-func (r *redactor) jsonValue(v any, f *found) (any, bool) {
-	changed := false
+// jsonValue redacts v, every scalar in it when secret is true; rep
+// replaces the secrets known (nil: none).
+func (r *redactor) jsonValue(v any, secret bool, rep *strings.Replacer, f *found) (any, bool) {
 	switch t := v.(type) {
 	case map[string]any:
+		changed := false
 		for k, m := range t {
-			if r.secretName(k) {
-				if s, ok := secretText(m); ok && !isPlaceholder(s) {
-					t[k] = f.hide(s)
-					changed = true
-				}
-				continue
-			}
-			if m2, c := r.jsonValue(m, f); c {
+			if m2, c := r.jsonValue(m, secret || r.secretName(k), rep, f); c {
 				t[k], changed = m2, true
 			}
 		}
+		return t, changed
 	case []any:
+		changed := false
 		for i, m := range t {
-			if m2, c := r.jsonValue(m, f); c {
+			if m2, c := r.jsonValue(m, secret, rep, f); c {
 				t[i], changed = m2, true
 			}
 		}
-	}
-	return v, changed
-}
-
-// secretText is the text of a secret JSON value: a string as it is, any
-// other non-null value as JSON.
-func secretText(v any) (string, bool) {
-	switch t := v.(type) {
-	case nil:
-		return "", false
+		return t, changed
 	case string:
-		return t, t != ""
+		if rep != nil {
+			if s := rep.Replace(t); s != t {
+				return s, true
+			}
+		}
+		if secret && t != "" && !isPlaceholder(t) {
+			return f.hide(t), true
+		}
+	case json.Number:
+		if secret {
+			return f.hide(t.String()), true
+		}
+	case bool:
+		if secret {
+			return f.hide(strconv.FormatBool(t)), true
+		}
 	}
-	b, err := encodeJSON(v)
-	return string(b), err == nil
+	return v, false
 }
 
 // scrubRequest replaces every form of the secrets found so far wherever
@@ -425,6 +432,13 @@ func scrubPairs(rep *strings.Replacer, nv []NameValue) {
 // path), JSON-escaped and in base64 (standard and URL alphabets, padded
 // or not), by its placeholder; nil when there is none.
 func (f *found) replacer() *strings.Replacer {
+	if f.n != len(f.list) {
+		f.rep, f.n = f.buildReplacer(), len(f.list)
+	}
+	return f.rep
+}
+
+func (f *found) buildReplacer() *strings.Replacer {
 	var pairs []string
 	for _, s := range f.list {
 		if len(s) < minScrubLength {
