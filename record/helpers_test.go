@@ -1,7 +1,9 @@
 package record_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -92,3 +94,5 @@ func readCassette(t testing.TB, path string) ([]byte, *record.HAR) {
 	}
 	return b, h
 }
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
