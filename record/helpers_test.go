@@ -96,3 +96,5 @@ func readCassette(t testing.TB, path string) ([]byte, *record.HAR) {
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+func contains(b []byte, s string) bool { return bytes.Contains(b, []byte(s)) }
