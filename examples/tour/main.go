@@ -53,6 +53,7 @@ var steps = []step{
 	{"Caching (RFC 9111)", caching},
 	{"The package-level client.Get", packageLevelGet},
 	{"Session.Client for code that takes an *http.Client", sessionClient},
+	{"Record and replay (HAR cassettes)", recordReplay},
 }
 
 // tourTimeout bounds the whole tour, so a hung step cannot hang CI.
