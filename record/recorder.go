@@ -139,9 +139,10 @@ func (r *Recorder) Close() error {
 	return writeFileWith(r.path, h, r.create)
 }
 
-// Entries returns a copy of the entries recorded so far whose response
-// bodies have been read to the end or closed, in send order (bodies raw,
-// not in base64).
+// Entries returns the entries recorded so far whose response bodies have
+// been read to the end or closed, in send order, redacted, bodies raw (not
+// in base64). The slice is the caller's; the entries' own slices are
+// shared and must not be changed.
 func (r *Recorder) Entries() []Entry {
 	r.mu.Lock()
 	sends := r.sends

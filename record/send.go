@@ -19,12 +19,12 @@ var _ http.RoundTripper = (*transport)(nil)
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := t.r
-	if r.mode == Passthrough {
-		return t.next.RoundTrip(req)
-	}
 	if r.isClosed() {
 		middleware.CloseRequestBody(req)
 		return nil, ErrClosed
+	}
+	if r.mode == Passthrough {
+		return t.next.RoundTrip(req)
 	}
 	var sensitive []string
 	if t.sensitive != nil {
