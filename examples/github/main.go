@@ -11,16 +11,25 @@
 // API, on loopback (offline.go). Each step prints what it does and checks
 // what it sees; the program exits with status 1 if any step misbehaves,
 // after running the others.
+//
+// With -cassette replay (or RELAY_GITHUB_CASSETTE=replay) no server is
+// started at all: every exchange is replayed from the committed cassette
+// testdata/github.har, with a transport that refuses every request
+// (cassette.go). -cassette record runs against the fakes and writes the
+// cassette again: go run ./examples/github -cassette record -o
+// examples/github/testdata/github.har.
 package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"github.com/relayhttp/relay/client"
+	"github.com/relayhttp/relay/record"
 )
 
 // A step is one exchange of the guide. run prints what it does through
@@ -47,10 +56,25 @@ var steps = []step{
 const timeout = 30 * time.Second
 
 func main() {
+	mode := flag.String("cassette", os.Getenv("RELAY_GITHUB_CASSETTE"), "replay the committed cassette, or record it again (record)")
+	output := flag.String("o", "testdata/github.har", "where -cassette record writes the cassette")
+	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	code := run(ctx, os.Stdout, steps)
-	cancel()
-	os.Exit(code)
+	defer cancel()
+	switch m, err := record.ParseMode(*mode, record.Passthrough); {
+	case err != nil:
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	case m == record.Replay:
+		os.Exit(runReplay(ctx, os.Stdout, steps))
+	case m == record.Record:
+		os.Exit(runRecord(ctx, os.Stdout, steps, *output))
+	case m == record.Passthrough:
+		os.Exit(run(ctx, os.Stdout, steps))
+	default:
+		fmt.Fprintf(os.Stderr, "-cassette %s: want replay or record\n", m)
+		os.Exit(2)
+	}
 }
 
 // run starts the fake APIs, runs every step with one session, prints a
@@ -60,8 +84,14 @@ func run(ctx context.Context, out io.Writer, steps []step) int {
 	defer o.Close()
 	w := &walk{s: newSession(o), out: out}
 	defer w.s.CloseIdleConnections()
-
 	fmt.Fprintln(out, "relay: the HTTP verbs walkthrough, against a fake api.github.com on loopback.")
+	return runSteps(ctx, w, steps)
+}
+
+// runSteps runs every step with w's session, prints a summary and returns
+// the exit status: 0 when every step passed.
+func runSteps(ctx context.Context, w *walk, steps []step) int {
+	out := w.out
 	var failures []string
 	for i, st := range steps {
 		fmt.Fprintf(out, "\n%d. %s\n", i+1, st.title)

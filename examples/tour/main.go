@@ -54,6 +54,7 @@ var steps = []step{
 	{"The package-level client.Get", packageLevelGet},
 	{"Session.Client for code that takes an *http.Client", sessionClient},
 	{"Explain: the decision trail of a call", explaining},
+	{"Record and replay (HAR cassettes)", recordReplay},
 }
 
 // tourTimeout bounds the whole tour, so a hung step cannot hang CI.
