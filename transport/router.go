@@ -53,7 +53,28 @@ var ErrNotMounted = errors.New("transport: no transport mounted")
 // are being routed (they see the mounts from before or after it).
 type Router struct {
 	mu     sync.Mutex              // serializes writers
-	routes atomic.Pointer[[]route] // sorted by moreSpecific; never modified once stored
+	routes atomic.Pointer[table] // never modified once stored
+}
+
+// table is a Router's mounts: all of them sorted by moreSpecific, and the
+// same order split by host, so that a lookup tries the mounts of the
+// request's host, then those of no host, whatever the number of mounts.
+type table struct {
+	all        []route
+	byHost     map[string][]int // lower-case host → indexes into all, in order
+	schemeOnly []int            // indexes into all of the prefixes without a host
+}
+
+func newTable(routes []route) *table {
+	t := &table{all: routes, byHost: make(map[string][]int)}
+	for i, x := range routes {
+		if x.prefix.host == "" {
+			t.schemeOnly = append(t.schemeOnly, i)
+		} else {
+			t.byHost[x.prefix.host] = append(t.byHost[x.prefix.host], i)
+		}
+	}
+	return t
 }
 
 // route is one mount.
@@ -94,14 +115,14 @@ func (r *Router) Mount(prefix string, rt http.RoundTripper) error {
 	}
 	routes = append(routes, route{prefix: p, rt: rt})
 	slices.SortStableFunc(routes, func(a, b route) int { return moreSpecific(a.prefix, b.prefix) })
-	r.routes.Store(&routes)
+	r.routes.Store(newTable(routes))
 	return nil
 }
 
 // load returns the current mounts, which the caller must not modify.
 func (r *Router) load() []route {
-	if p := r.routes.Load(); p != nil {
-		return *p
+	if t := r.routes.Load(); t != nil {
+		return t.all
 	}
 	return nil
 }
@@ -133,10 +154,22 @@ func (r *Router) Prefix(u *url.URL) (string, bool) {
 
 // match returns the mount of the longest prefix that matches u, or nil.
 func (r *Router) match(u *url.URL) *route {
-	routes := r.load()
-	for i := range routes {
-		if routes[i].prefix.matches(u) {
-			return &routes[i]
+	t := r.routes.Load()
+	if t == nil {
+		return nil
+	}
+	host := u.Hostname()
+	if hasUpper(host) {
+		host = asciiLower(host) // allocates only for a host not in lower case
+	}
+	for _, i := range t.byHost[host] {
+		if t.all[i].prefix.matches(u) {
+			return &t.all[i]
+		}
+	}
+	for _, i := range t.schemeOnly {
+		if t.all[i].prefix.matches(u) {
+			return &t.all[i]
 		}
 	}
 	return nil
@@ -196,4 +229,14 @@ func closeRequestBody(req *http.Request) {
 	if req.Body != nil && req.Body != http.NoBody {
 		_ = req.Body.Close()
 	}
+}
+
+// hasUpper reports whether s has an ASCII capital letter.
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
