@@ -52,7 +52,7 @@ var ErrNotMounted = errors.New("transport: no transport mounted")
 // for concurrent use; lookups take no lock, and Mount may run while requests
 // are being routed (they see the mounts from before or after it).
 type Router struct {
-	mu     sync.Mutex              // serializes writers
+	mu     sync.Mutex            // serializes writers
 	routes atomic.Pointer[table] // never modified once stored
 }
 
