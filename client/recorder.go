@@ -13,3 +13,15 @@ func WithRecorder(rec *record.Recorder) SessionOption {
 		s.UseSend(rec.MiddlewareWithSensitive(s.sensitiveHeaders))
 	})
 }
+
+// WithCapture plugs the live HAR capture c (record.NewHAR) into the
+// session at the per-send position (UseSend): every physical send is an
+// entry of c, with httptrace timings and the headers the session marks
+// sensitive redacted on top of c's own rules. It is
+// s.UseSend(c.MiddlewareWithSensitive(…)); c.WriteFile or c.HAR give what
+// was captured.
+func WithCapture(c *record.Capture) SessionOption {
+	return Configure(func(s *Session) {
+		s.UseSend(c.MiddlewareWithSensitive(s.sensitiveHeaders))
+	})
+}

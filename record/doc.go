@@ -28,6 +28,11 @@
 // base64 when not UTF-8; files written atomically. docs/record.md is the
 // guide.
 //
+// NewHAR is the live form: a Capture never answers, and keeps HAR of what
+// a session sent, with timings from net/http/httptrace, the resolved
+// redirectURL of each hop and the cache's reason for a send, redacted the
+// same way (client.WithCapture plugs it in).
+//
 // The HAR types (HAR, Entry, …), ReadHAR, WriteHAR and WriteFile are
 // usable on their own, for HAR files from anywhere.
 package record

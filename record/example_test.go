@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/relayhttp/relay/auth"
 	"github.com/relayhttp/relay/client"
@@ -86,4 +87,42 @@ func ExampleLooksSecret() {
 	// keyword false
 	// author false
 	// page false
+}
+
+// Capture what a session sends, live, as HAR with timings: a redirect is
+// two entries, the second on the connection the first opened, and the
+// file opens in browser devtools.
+func ExampleNewHAR() {
+	srv := httpbintest.New()
+	defer srv.Close()
+	dir, _ := os.MkdirTemp("", "capture-example-")
+	defer os.RemoveAll(dir)
+
+	h := record.NewHAR()
+	s := client.NewSession(client.WithCapture(h)) // or s.UseSend(h.Middleware())
+	defer s.CloseIdleConnections()
+	s.Headers.Set("Authorization", "Bearer example-token-0123456789")
+	r, err := s.Get(context.Background(), srv.URL+"/redirect-to?url=/get")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = r.Body.Close()
+
+	for _, e := range h.Entries() {
+		t := e.Timings
+		fmt.Printf("%d redirectURL=%q connect measured: %v, ssl: %v\n",
+			e.Response.Status, strings.TrimPrefix(e.Response.RedirectURL, srv.URL), t.Connect >= 0, t.SSL)
+	}
+	path := filepath.Join(dir, "session.har")
+	if err := h.WriteFile(path); err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, _ := os.ReadFile(path)
+	fmt.Println("token in the file:", strings.Contains(string(b), "example-token-0123456789"))
+	// Output:
+	// 302 redirectURL="/get" connect measured: true, ssl: -1
+	// 200 redirectURL="" connect measured: false, ssl: -1
+	// token in the file: false
 }

@@ -167,11 +167,16 @@ type Cookie struct {
 }
 
 // Cache is the state of the browser's cache around an entry. relay's
-// recorder writes it empty; a live capture may fill it.
+// recorder writes it empty; a live capture (NewHAR) sets Status.
 type Cache struct {
 	BeforeRequest *CacheState `json:"beforeRequest,omitempty"`
 	AfterRequest  *CacheState `json:"afterRequest,omitempty"`
 	Comment       string      `json:"comment,omitempty"`
+	// Status is why relay's cache made the send, in a live capture:
+	// "miss" (nothing usable stored) or "revalidate" (a stored response
+	// being validated); empty when no cache was asked. A cache hit sends
+	// nothing and so is not an entry.
+	Status string `json:"_status,omitempty"`
 }
 
 // CacheState is a cache entry's state.
@@ -194,6 +199,18 @@ type Timings struct {
 	Receive Number `json:"receive"`
 	SSL     Number `json:"ssl"`
 	Comment string `json:"comment,omitempty"`
+}
+
+// total is an entry's time: the sum of the phases that apply (SSL is part
+// of Connect, so it is not added again).
+func (t Timings) total() Number {
+	var sum Number
+	for _, n := range []Number{t.Blocked, t.DNS, t.Connect, t.Send, t.Wait, t.Receive} {
+		if n > 0 {
+			sum += n
+		}
+	}
+	return sum
 }
 
 // Number is a HAR number (a duration in milliseconds). It reads an integer,

@@ -55,6 +55,30 @@ func (t *transport) CloseIdleConnections() {
 // response body to its end or closed it.
 func (t *transport) record(req *http.Request, rb *requestBody, sensitive []string) (*http.Response, error) {
 	r := t.r
+	return recordSend(t.next, req, rb, sendSpec{
+		maxBody: r.opts.maxBody, redactor: &r.opts.redactor, sensitive: sensitive, begin: r.begin,
+	})
+}
+
+// sendSpec is how one send is recorded, by a Recorder or a Capture.
+type sendSpec struct {
+	maxBody   int64
+	redactor  *redactor
+	sensitive []string          // the session's sensitive header names
+	begin     func(*send) error // reserves the entry's place; an error ends the send unsent
+
+	// timings returns the entry's timings from when the send started, its
+	// response headers came (end when it failed) and it ended; nil gives
+	// the recorder's: wait and receive, the other phases -1.
+	timings func(start, headersAt, end time.Time, failed bool) Timings
+	// adjust, when set, changes the finished entry before it is redacted.
+	adjust func(*Entry)
+}
+
+// recordSend sends req through next, with the body read so far (rb) then
+// the rest, and records the exchange as spec says; the entry is complete
+// when the caller has read the response body to its end or closed it.
+func recordSend(next http.RoundTripper, req *http.Request, rb *requestBody, spec sendSpec) (*http.Response, error) {
 	start := time.Now()
 	s := &send{}
 	e := Entry{StartedDateTime: Time{start}, Request: requestHead(req, rb), Cache: Cache{}}
@@ -64,7 +88,7 @@ func (t *transport) record(req *http.Request, rb *requestBody, sensitive []strin
 		body      *tap
 		codings   []string
 		sendErr   error
-		bodyLimit = r.opts.maxBody
+		bodyLimit = spec.maxBody
 	)
 	s.finish = func(complete bool) {
 		end := time.Now()
@@ -87,13 +111,20 @@ func (t *transport) record(req *http.Request, rb *requestBody, sensitive []strin
 		if ha.IsZero() {
 			ha = end
 		}
-		final.Timings = Timings{Blocked: -1, DNS: -1, Connect: -1, SSL: -1, Send: 0,
-			Wait: millis(ha.Sub(start)), Receive: millis(end.Sub(ha))}
-		final.Time = final.Timings.Send + final.Timings.Wait + final.Timings.Receive
-		r.opts.redactor.entry(&final, sensitive)
+		if spec.timings != nil {
+			final.Timings = spec.timings(start, ha, end, serr != nil)
+		} else {
+			final.Timings = Timings{Blocked: -1, DNS: -1, Connect: -1, SSL: -1, Send: 0,
+				Wait: millis(ha.Sub(start)), Receive: millis(end.Sub(ha))}
+		}
+		final.Time = final.Timings.total()
+		if spec.adjust != nil {
+			spec.adjust(&final)
+		}
+		spec.redactor.entry(&final, spec.sensitive)
 		s.set(final)
 	}
-	if err := r.begin(s); err != nil {
+	if err := spec.begin(s); err != nil {
 		if rb != nil {
 			_ = rb.rest.Close()
 		}
@@ -104,7 +135,7 @@ func (t *transport) record(req *http.Request, rb *requestBody, sensitive []strin
 	if rb != nil {
 		out.Body = rb.reader()
 	}
-	resp, err := t.next.RoundTrip(out)
+	resp, err := next.RoundTrip(out)
 	if err != nil {
 		mu.Lock()
 		sendErr = err

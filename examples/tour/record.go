@@ -118,10 +118,38 @@ func recordReplay(ctx context.Context, e *env) error {
 	_, err = s.Get(ctx, e.url("/get?page=9"))
 	var nm *record.NoMatchError
 	e.say("an unrecorded request: %v", err)
-	return failed(
+	if err := failed(
 		equal("replayed user", post.JSON.User, "ann"),
 		expect(strings.HasPrefix(post.JSON.Password, "REDACTED-"), "the replayed password is %q, want the recorded placeholder", post.JSON.Password),
 		expect(strings.Contains(replayed[0], `"url":"`+e.url("/get")+`"`), "the replayed redirect ended with %q", replayed[0]),
 		expect(errors.As(err, &nm), "the unrecorded request's error is %v, want a *record.NoMatchError", err),
+	); err != nil {
+		return err
+	}
+	return liveCapture(ctx, e)
+}
+
+// liveCapture: a session's sends captured live as HAR, with timings.
+func liveCapture(ctx context.Context, e *env) error {
+	h := record.NewHAR()
+	s := client.NewSession(client.WithCapture(h))
+	defer s.CloseIdleConnections()
+	r, err := s.Get(ctx, e.url("/redirect/1"))
+	if err != nil {
+		return err
+	}
+	_ = r.Body.Close()
+	entries := h.HAR().Log.Entries
+	e.say("h := record.NewHAR(); client.WithCapture(h): GET /redirect/1 captured live as %d entries, each with timings.connect, .wait, .receive …", len(entries))
+	if len(entries) == 0 {
+		return fmt.Errorf("the capture has no entry")
+	}
+	first := entries[0]
+	e.say("  the first: %d, redirectURL %s", first.Response.Status, first.Response.RedirectURL)
+	return failed(
+		equal("captured entries", len(entries), 2),
+		equal("first redirectURL", first.Response.RedirectURL, e.url("/get")),
+		expect(first.Timings.Connect >= 0, "the first send opened a connection but timings.connect is %v", first.Timings.Connect),
+		expect(first.Time > 0, "the first entry's time is %v", first.Time),
 	)
 }
