@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/relayhttp/relay/auth"
-	"github.com/relayhttp/relay/cookiejar"
-	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/middleware"
 )
 
@@ -196,145 +193,6 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 	return req, nil
 }
 
-// shapesRequest reports whether the options change the request itself, not
-// only how its response is read.
-func (c *requestConfig) shapesRequest() bool {
-	return c.header != nil || c.params != nil || c.body != nil || len(c.without) > 0 ||
-		c.raw || c.authSet || c.noRedir || c.maxRedirSet || c.routeSet || len(c.cookies) > 0 || c.timeoutsSet || c.retrySet || len(c.hooks) > 0
-}
-
-// context adds the per-request settings the middlewares read.
-func (c *requestConfig) context(ctx context.Context) context.Context {
-	if len(c.without) > 0 {
-		ctx = middleware.WithoutHeaders(ctx, c.without...)
-	}
-	if c.raw {
-		ctx = middleware.WithRawBody(ctx)
-	}
-	if c.authSet {
-		ctx = auth.NewContext(ctx, c.auth)
-	}
-	if c.noRedir {
-		ctx = middleware.WithoutRedirects(ctx)
-	}
-	if c.routeSet {
-		ctx = middleware.WithRoute(ctx, c.route)
-	}
-	if len(c.cookies) > 0 {
-		ctx = cookiejar.WithCookies(ctx, c.cookies...)
-	}
-	if c.timeoutsSet {
-		ctx = middleware.WithTimeouts(ctx, c.timeouts)
-	}
-	if c.retrySet {
-		ctx = middleware.WithRetry(ctx, *c.retry)
-	}
-	for _, set := range c.hooks {
-		ctx = set(ctx)
-	}
-	if c.maxRedirSet {
-		ctx = middleware.WithMaxRedirects(ctx, c.maxRedir)
-	}
-	return ctx
-}
-
-// shape writes the options' headers, params and body into req, which the
-// caller owns.
-func (c *requestConfig) shape(req *http.Request) error {
-	for name, values := range c.header {
-		req.Header[name] = values
-	}
-	if len(c.params) > 0 {
-		enc := c.params.Encode()
-		if req.URL.RawQuery == "" {
-			req.URL.RawQuery = enc
-		} else {
-			req.URL.RawQuery = strings.TrimSuffix(req.URL.RawQuery, "&") + "&" + enc
-		}
-	}
-	if b := c.body; b != nil {
-		middleware.CloseRequestBody(req) // a body Send's options replace
-		if b.length == 0 {
-			_ = b.body.Close()
-			req.Body, req.ContentLength = http.NoBody, 0
-			req.GetBody = func() (io.ReadCloser, error) { return http.NoBody, nil }
-		} else {
-			req.Body, req.GetBody, req.ContentLength = b.body, b.getBody, b.length
-		}
-		if b.contentType != "" && req.Header.Get("Content-Type") == "" {
-			req.Header.Set("Content-Type", b.contentType)
-		}
-	}
-	return nil
-}
-
-func closeSpec(b *bodySpec) {
-	if b != nil && b.body != nil {
-		_ = b.body.Close()
-	}
-}
-
-// send runs req through the stack and reads the body unless asked to stream.
-func (s *Session) send(req *http.Request, cfg *requestConfig) (*Response, error) {
-	timeout := s.Timeout
-	if cfg.timeoutSet {
-		timeout = cfg.timeout
-	}
-	limit := s.MaxBodySize
-	if cfg.maxSet {
-		limit = cfg.maxBody
-	}
-	var cancel context.CancelFunc
-	if timeout > 0 {
-		var ctx context.Context
-		ctx, cancel = context.WithTimeout(req.Context(), timeout)
-		req = req.WithContext(ctx)
-	}
-	start := time.Now()
-	resp, err := s.roundTrip(req, cfg.merged)
-	elapsed := time.Since(start)
-	if err != nil {
-		if resp != nil && resp.Body != nil {
-			_ = resp.Body.Close()
-		}
-		if cancel != nil {
-			noteCallTimeout(req, err, timeout.String())
-			cancel()
-		}
-		return nil, urlError(req.Method, req.URL, err)
-	}
-	r := &Response{Response: resp, Elapsed: elapsed, limit: limit, trail: explain.From(req.Context())}
-	if resp.Request != nil && resp.Request.Response != nil {
-		r.History = history(resp)
-	}
-	if cfg.stream {
-		if cancel != nil {
-			resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
-		}
-		return r, nil
-	}
-	err = r.readBody()
-	if cancel != nil {
-		cancel()
-	}
-	if err != nil {
-		return nil, urlError(req.Method, req.URL, err)
-	}
-	return r, nil
-}
-
-// cancelOnClose releases a streamed response's timeout when its body is closed.
-type cancelOnClose struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (c *cancelOnClose) Close() error {
-	err := c.ReadCloser.Close()
-	c.cancel()
-	return err
-}
-
 // redactParseError keeps a password in an unparsable URL out of the error.
 func redactParseError(err error, rawURL string) error {
 	var ue *url.Error
@@ -360,16 +218,4 @@ func redactRaw(raw string) string {
 		return raw
 	}
 	return raw[:i+3] + rest[at+1:] // no userinfo at all, as in every error
-}
-
-// history wraps the redirect hops that led to resp; their bodies are closed.
-func history(resp *http.Response) []*Response {
-	hops := middleware.Hops(resp)
-	h := make([]*Response, len(hops))
-	for i, hop := range hops {
-		h[i] = &Response{Response: hop, read: true}
-		h[i].mem.Reset(nil)
-		hop.Body = &h[i].mem
-	}
-	return h
 }
