@@ -119,7 +119,12 @@ func parseMediaType(s string) (essence, charset string, hasCharset, valid bool) 
 	if !httpguts.ValidHeaderFieldName(sub) {
 		return "", "", false, false
 	}
-	essence = ascii.Lower(typ) + "/" + ascii.Lower(sub)
+	lt, ls := ascii.Lower(typ), ascii.Lower(sub)
+	if lt == typ && ls == sub && len(rest) >= len(sub) && rest[:len(sub)] == sub {
+		essence = s[:len(typ)+1+len(sub)] // already lower case and contiguous: no allocation
+	} else {
+		essence = lt + "/" + ls
+	}
 
 	p := 0
 	for p < len(params) {
