@@ -43,6 +43,14 @@ type server struct {
 //	POST /upload         discards the body and answers its length in decimal
 func newServer(tb testing.TB) *server {
 	tb.Helper()
+	s := newUnstartedServer()
+	s.Start()
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// newUnstartedServer is newServer's server, not yet started.
+func newUnstartedServer() *server {
 	s := &server{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /small", func(w http.ResponseWriter, _ *http.Request) {
@@ -98,8 +106,6 @@ func newServer(tb testing.TB) *server {
 			s.conns.Add(1)
 		}
 	}
-	s.Start()
-	tb.Cleanup(s.Close)
 	return s
 }
 
