@@ -37,6 +37,7 @@ trap 'summary; rm -rf "$skipdir"' EXIT
 go test -race -count=1 ./...
 (cd cache/redisstore && go test -race -count=1 ./...)
 (cd telemetry && go test -race -count=1 ./...)
+(cd bench && go test -race -count=1 ./...) # its tests, not its benchmarks
 # The tests that move a gigabyte shrink under the race detector, and
 # allocation counts are only exact without it: run those once more without.
 go test -count=1 -run 'Large|Bomb|Huge|Allocations' ./...
