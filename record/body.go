@@ -81,23 +81,10 @@ func canonicalBody(text, mimeType string) string {
 // name=value decoded, then sorted and joined with '&' after escaping, so
 // that two strings with the same fields in any order are equal.
 func canonicalQuery(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	parts := strings.Split(raw, "&")
-	out := parts[:0]
-	for _, p := range parts {
-		if p == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(p, "=")
-		if dk, err := url.QueryUnescape(k); err == nil {
-			k = dk
-		}
-		if dv, err := url.QueryUnescape(v); err == nil {
-			v = dv
-		}
-		out = append(out, url.QueryEscape(k)+"="+url.QueryEscape(v))
+	fields := queryList(raw)
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = url.QueryEscape(f.Name) + "=" + url.QueryEscape(f.Value)
 	}
 	slices.Sort(out)
 	return strings.Join(out, "&")

@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"bytes"
 	"context"
-	"net"
 	"os/exec"
 	"strconv"
 	"syscall"
@@ -24,7 +23,7 @@ func startRedis(t *testing.T) *redis.Client {
 	bin := testenv.NeedProgram(t, "redis-server", "apt-get install -y redis-server")
 	var lastOut string
 	for range 3 { // the free port may be taken before the server binds it
-		port := freePort(t)
+		port := testenv.FreePort(t)
 		cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
 			"--save", "", "--appendonly", "no", "--dir", t.TempDir(),
 			"--daemonize", "no", "--protected-mode", "yes", "--loglevel", "warning")
@@ -75,14 +74,4 @@ func waitReady(rdb *redis.Client, exited <-chan struct{}) bool {
 		}
 	}
 	return false
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }

@@ -39,7 +39,7 @@ func Tinyproxy(t testing.TB, o TinyproxyOptions) *url.URL {
 	if o.Name == "" {
 		o.Name = "relay-tinyproxy"
 	}
-	port := freePort(t)
+	port := testenv.FreePort(t)
 	dir := t.TempDir()
 	conf := fmt.Sprintf("Port %d\nListen 127.0.0.1\nAllow 127.0.0.1\nTimeout 30\nMaxClients 100\n"+
 		"LogLevel Info\nViaProxyName %q\n", port, o.Name)
@@ -85,17 +85,6 @@ func Tinyproxy(t testing.TB, o TinyproxyOptions) *url.URL {
 		}
 	}
 	return &url.URL{Scheme: "http", Host: addr}
-}
-
-// freePort returns a loopback TCP port nothing listens on right now.
-func freePort(t testing.TB) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // lockedBuffer is a bytes.Buffer safe for the process's writes and the

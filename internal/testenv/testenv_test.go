@@ -2,10 +2,12 @@ package testenv
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -155,4 +157,13 @@ func TestSkipFileConcurrentAppends(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("skip file after concurrent skips (-want +got):\n%s", diff)
 	}
+}
+
+func TestFreePort(t *testing.T) {
+	port := FreePort(t)
+	l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatalf("port %d is not free: %v", port, err)
+	}
+	l.Close()
 }
