@@ -83,13 +83,7 @@ func (in *instruments) recordSend(ctx context.Context, req *http.Request, name s
 	if err != nil {
 		attrs = append(attrs, semconv.ErrorTypeKey.String(errorType(err)))
 	} else {
-		attrs = append(attrs, semconv.HTTPResponseStatusCode(resp.StatusCode))
-		if v := protocolVersion(resp); v != "" {
-			attrs = append(attrs, semconv.NetworkProtocolVersion(v))
-		}
-		if statusIsError(resp.StatusCode) {
-			attrs = append(attrs, semconv.ErrorTypeKey.String(strconv.Itoa(resp.StatusCode)))
-		}
+		attrs = responseAttrs(attrs, resp)
 	}
 	in.sendDuration.Record(ctx, d.Seconds(), metric.WithAttributes(attrs...))
 }
@@ -124,12 +118,8 @@ func (st *sendSpan) finish(resp *http.Response, err error, end time.Time) {
 		st.SetStatus(codes.Error, describe(err, st.url))
 		st.closePhases(et)
 	} else {
-		attrs = append(attrs, semconv.HTTPResponseStatusCode(resp.StatusCode))
-		if v := protocolVersion(resp); v != "" {
-			attrs = append(attrs, semconv.NetworkProtocolVersion(v))
-		}
+		attrs = responseAttrs(attrs, resp)
 		if statusIsError(resp.StatusCode) {
-			attrs = append(attrs, semconv.ErrorTypeKey.String(strconv.Itoa(resp.StatusCode)))
 			st.SetStatus(codes.Error, "")
 		}
 		st.closePhases("")
@@ -179,4 +169,18 @@ func (c headerCarrier) Set(key, value string) {
 		key = http.CanonicalHeaderKey(key)
 	}
 	c[key] = []string{value}
+}
+
+// responseAttrs appends a send's response attributes to attrs: the status
+// code, the protocol version, and the status as error.type when it is an
+// error (the span and the duration metric carry the same ones).
+func responseAttrs(attrs []attribute.KeyValue, resp *http.Response) []attribute.KeyValue {
+	attrs = append(attrs, semconv.HTTPResponseStatusCode(resp.StatusCode))
+	if v := protocolVersion(resp); v != "" {
+		attrs = append(attrs, semconv.NetworkProtocolVersion(v))
+	}
+	if statusIsError(resp.StatusCode) {
+		attrs = append(attrs, semconv.ErrorTypeKey.String(strconv.Itoa(resp.StatusCode)))
+	}
+	return attrs
 }
