@@ -43,9 +43,6 @@ func httpcacheSubject(base http.RoundTripper, _ cachetests.Clock) http.RoundTrip
 // relay's column exactly, the other only with -update (it runs on the wall
 // clock, 25 tests at a time, and a loaded machine may move a timing test).
 func TestCacheTestsTable(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the suite in real time (30 s)")
-	}
 	relay, err := cachetests.Results(relaySubject, cachetests.Options{Name: "relay"})
 	if err != nil {
 		t.Fatal(err)
