@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/net/publicsuffix"
@@ -75,6 +76,10 @@ type Jar struct {
 	// by id (domain, path, name).
 	entries map[string]map[string]*entry
 	count   int    // number of entries in all submaps
+	// lastKey remembers the domain key of the host asked for last: a
+	// session mostly talks to one host, and the public suffix lookup is
+	// the largest part of a lookup.
+	lastKey atomic.Pointer[hostKey]
 	seq     uint64 // next creation sequence number
 	tick    uint64 // next access sequence number
 }
@@ -107,11 +112,19 @@ func (j *Jar) cookies(u *url.URL, now time.Time) []*http.Cookie {
 	if j == nil {
 		return nil
 	}
-	selected := j.selectFor(u, now, true)
-	cookies := make([]*http.Cookie, 0, len(selected))
-	for _, e := range selected {
-		cookies = append(cookies, &http.Cookie{Name: e.Name, Value: e.Value, Quoted: e.Quoted})
-	}
+	var cookies []*http.Cookie
+	j.visitFor(u, now, true, func(selected []*entry) {
+		if len(selected) == 0 {
+			return
+		}
+		// One array holds every cookie: two allocations for any number.
+		all := make([]http.Cookie, len(selected))
+		cookies = make([]*http.Cookie, len(selected))
+		for i, e := range selected {
+			all[i] = http.Cookie{Name: e.Name, Value: e.Value, Quoted: e.Quoted}
+			cookies[i] = &all[i]
+		}
+	})
 	return cookies
 }
 
@@ -119,23 +132,38 @@ func (j *Jar) cookies(u *url.URL, now time.Time) []*http.Cookie {
 // send order. touch updates their last access. Expired entries of u's domain
 // are removed on the way.
 func (j *Jar) selectFor(u *url.URL, now time.Time, touch bool) []entry {
+	var out []entry
+	j.visitFor(u, now, touch, func(selected []*entry) {
+		out = make([]entry, len(selected))
+		for i, e := range selected {
+			out[i] = *e
+		}
+	})
+	return out
+}
+
+// visitFor calls visit, with the jar locked, with the entries that go with a
+// request to u, in send order; visit must not keep the slice. touch updates
+// their last access. Expired entries of u's domain are removed on the way.
+// visit is not called for a URL that cannot have cookies.
+func (j *Jar) visitFor(u *url.URL, now time.Time, touch bool, visit func([]*entry)) {
 	if u == nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil
+		return
 	}
 	host, err := canonicalHost(u.Hostname())
 	if err != nil {
-		return nil
+		return
 	}
-	key := j.jarKey(host)
+	key := j.keyFor(host)
 	secure := isSecureOrigin(u.Scheme, host)
 	path := u.Path
 	if path == "" || path[0] != '/' {
 		path = "/"
 	}
-
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	var selected []*entry
+	var buf [8]*entry
+	selected := buf[:0]
 	for id, e := range j.entries[key] {
 		if e.expired(now) {
 			j.remove(key, id)
@@ -146,16 +174,14 @@ func (j *Jar) selectFor(u *url.URL, now time.Time, touch bool) []entry {
 		}
 	}
 	slices.SortFunc(selected, sendOrder)
-	out := make([]entry, len(selected))
-	for i, e := range selected {
-		if touch {
+	if touch {
+		for _, e := range selected {
 			e.LastAccess = now
 			e.access = j.tick
 			j.tick++
 		}
-		out[i] = *e
 	}
-	return out
+	visit(selected)
 }
 
 // SetCookies implements [http.CookieJar]: it stores the cookies a response
@@ -174,7 +200,7 @@ func (j *Jar) setCookies(u *url.URL, cookies []*http.Cookie, now time.Time) {
 	if err != nil {
 		return
 	}
-	key := j.jarKey(host)
+	key := j.keyFor(host)
 	secure := isSecureOrigin(u.Scheme, host)
 	defPath := defaultPath(u.Path)
 

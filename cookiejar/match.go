@@ -3,6 +3,7 @@ package cookiejar
 import (
 	"cmp"
 	"net"
+	"net/netip"
 	"strings"
 
 	"golang.org/x/net/idna"
@@ -51,6 +52,19 @@ func hasDotSuffix(s, suffix string) bool {
 	return len(s) > len(suffix) && s[len(s)-len(suffix)-1] == '.' && s[len(s)-len(suffix):] == suffix
 }
 
+// hostKey is a host and its jarKey.
+type hostKey struct{ host, key string }
+
+// keyFor is jarKey, remembered for the host asked for last.
+func (j *Jar) keyFor(host string) string {
+	if k := j.lastKey.Load(); k != nil && k.host == host {
+		return k.key
+	}
+	key := j.jarKey(host)
+	j.lastKey.Store(&hostKey{host, key})
+	return key
+}
+
 // jarKey returns the registrable domain (eTLD+1) of host, the unit of the
 // per-domain limit; host itself for an IP address or a public suffix.
 func (j *Jar) jarKey(host string) string {
@@ -92,7 +106,19 @@ func canonicalHost(host string) (string, error) {
 // isIP reports whether host is an IP address. Anything with a colon or a
 // percent sign is treated as one: no host name has them.
 func isIP(host string) bool {
-	return strings.ContainsAny(host, ":%") || net.ParseIP(host) != nil
+	return strings.ContainsAny(host, ":%") || isIPv4(host)
+}
+
+// isIPv4 reports whether host is a dotted-decimal IPv4 address, as
+// net.ParseIP accepts one, without parsing (and allocating for) names.
+func isIPv4(host string) bool {
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; (c < '0' || c > '9') && c != '.' {
+			return false
+		}
+	}
+	_, err := netip.ParseAddr(host)
+	return err == nil
 }
 
 // isSecureOrigin reports whether a request with scheme to host may set and
@@ -104,6 +130,9 @@ func isSecureOrigin(scheme, host string) bool {
 	}
 	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		return true
+	}
+	if !strings.Contains(host, ":") {
+		return isIPv4(host) && strings.HasPrefix(host, "127.")
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()

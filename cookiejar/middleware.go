@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/internal/origin"
@@ -119,13 +120,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		noteCookies(req, jar, add, held)
 	}
 	if len(add) > 0 {
-		out = req.Clone(req.Context()) // Clone copies the Header map too
-		if vs := out.Header.Values("Cookie"); len(vs) > 1 {
-			out.Header.Set("Cookie", joinCookies(vs))
-		}
-		for _, c := range add {
-			out.AddCookie(c)
-		}
+		out = withCookies(req, add)
 	}
 	resp, err := t.next.RoundTrip(out)
 	if err != nil || resp == nil || jar == nil {
@@ -137,12 +132,40 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-func joinCookies(vs []string) string {
-	s := vs[0]
-	for _, v := range vs[1:] {
-		s += "; " + v
+// withCookies returns a shallow copy of req, with a Header map of its own,
+// whose Cookie header is req's (several joined into one) followed by add,
+// each written as http.Request.AddCookie writes it.
+func withCookies(req *http.Request, add []*http.Cookie) *http.Request {
+	out := req.WithContext(req.Context())
+	out.Header = make(http.Header, len(req.Header)+1)
+	for name, values := range req.Header {
+		out.Header[name] = values[:len(values):len(values)] // an append copies
 	}
-	return s
+	var b strings.Builder
+	for i, v := range req.Header.Values("Cookie") {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(v)
+	}
+	for _, c := range add {
+		// Only the name and the value, as AddCookie sends: "name=value".
+		bare := http.Cookie{Name: c.Name, Value: c.Value, Quoted: c.Quoted}
+		pair := bare.String()
+		if pair == "" {
+			// An invalid name: AddCookie's own formatting, kept exactly.
+			var scratch http.Request
+			scratch.Header = http.Header{}
+			scratch.AddCookie(c)
+			pair = scratch.Header.Get("Cookie")
+		}
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(pair)
+	}
+	out.Header["Cookie"] = []string{b.String()}
+	return out
 }
 
 // toAdd returns the cookies to add to req's Cookie header.

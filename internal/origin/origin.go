@@ -73,6 +73,9 @@ func First(req *http.Request) *http.Request {
 // chain has left its origin it is never back on it, even if a later hop
 // returns there: nothing stripped is put back.
 func StillOn(req *http.Request) bool {
+	if req.Response == nil || req.Response.Request == nil {
+		return true // the first request of its chain
+	}
 	first := Of(First(req).URL)
 	for r := req; ; r = r.Response.Request {
 		if !Keeps(first, Of(r.URL)) {
