@@ -33,6 +33,9 @@ func lookupWHATWG(label string) string {
 // is the WHATWG one when WHATWG has the encoding, else the lower-case IANA
 // name, which Decode accepts as well.
 func headerEncoding(label string) string {
+	if equalFoldASCII(label, "utf-8") {
+		return "utf-8" // most responses: no index lookup
+	}
 	if name := lookupWHATWG(label); name != "" {
 		return name
 	}

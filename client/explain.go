@@ -44,15 +44,16 @@ func (s *Session) explainContext(ctx context.Context, cfg *requestConfig) (conte
 // that no session default has: those that meet a default are noted when
 // the defaults are merged.
 func (s *Session) noteOptions(t *explain.Trail, cfg *requestConfig) {
-	for _, name := range sortedNames(cfg.header) {
+	header, params := cfg.headerMap(), cfg.paramValues()
+	for _, name := range sortedNames(header) {
 		if _, ok := s.Headers[name]; !ok {
 			t.Note(explain.Decision{Kind: explain.KindHeader, Subject: name, Action: explain.ActionSet,
-				Value: joinValues(cfg.header[name]), Source: "request option Header"})
+				Value: joinValues(header[name]), Source: "request option Header"})
 		}
 	}
-	for _, k := range sortedNames(cfg.params) {
+	for _, k := range sortedNames(params) {
 		t.Note(explain.Decision{Kind: explain.KindParam, Subject: k, Action: explain.ActionSet,
-			Value: joinValues(cfg.params[k]), Source: "request option Param"})
+			Value: joinValues(params[k]), Source: "request option Param"})
 	}
 }
 

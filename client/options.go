@@ -3,7 +3,6 @@ package client
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/relayhttp/relay/auth"
@@ -23,9 +22,9 @@ func (f optionFunc) apply(c *requestConfig) { f(c) }
 
 // requestConfig collects what the options of one call ask for.
 type requestConfig struct {
-	header      http.Header // per-request headers; they replace session ones
-	without     []string    // session headers not to send
-	params      url.Values  // appended to the URL's query
+	headers     []pair   // Header options, in order; they replace session headers
+	without     []string // session headers not to send
+	params      []pair   // Param options, in order: appended to the URL's query
 	body        *bodySpec
 	auth        auth.Authenticator
 	authSet     bool
@@ -59,14 +58,11 @@ func (c *requestConfig) fail(err error) {
 
 // Header sets a header on the request. It replaces a session header of the
 // same name; several Header options with one name send every value.
-func Header(name, value string) Option {
-	return optionFunc(func(c *requestConfig) {
-		if c.header == nil {
-			c.header = make(http.Header)
-		}
-		c.header.Add(name, value)
-	})
-}
+func Header(name, value string) Option { return headerOption{name, value} }
+
+type headerOption pair
+
+func (o headerOption) apply(c *requestConfig) { c.headers = append(c.headers, pair(o)) }
 
 // Without removes the named session header from this request (Requests' "set
 // it to None"), default headers such as User-Agent included.
@@ -79,14 +75,11 @@ func Without(names ...string) Option {
 // Param appends key=value to the request's query. A key the URL or a Param
 // already has is repeated, not replaced; a session param with the same key is
 // not sent.
-func Param(key, value string) Option {
-	return optionFunc(func(c *requestConfig) {
-		if c.params == nil {
-			c.params = make(url.Values)
-		}
-		c.params.Add(key, value)
-	})
-}
+func Param(key, value string) Option { return paramOption{key, value} }
+
+type paramOption pair
+
+func (o paramOption) apply(c *requestConfig) { c.params = append(c.params, pair(o)) }
 
 // Stream makes the call return as soon as the response headers arrive. The
 // caller reads the body (Body, Lines, Chunks, or Bytes and friends, which

@@ -58,12 +58,13 @@ func (s *Session) Options(ctx context.Context, url string, opts ...Option) (*Res
 // over the cap (ErrBodyTooLarge). A 4xx or 5xx status is not an error here:
 // ask Response.Err for one.
 func (s *Session) Do(ctx context.Context, method, url string, opts ...Option) (*Response, error) {
-	var cfg requestConfig
-	req, err := s.newRequest(ctx, method, url, &cfg, opts)
+	cfg := getConfig()
+	defer putConfig(cfg)
+	req, err := s.newRequest(ctx, method, url, cfg, opts)
 	if err != nil {
 		return nil, err
 	}
-	return s.send(req, &cfg)
+	return s.send(req, cfg)
 }
 
 // Prepare builds the request Do would send, with the session's headers and
@@ -72,8 +73,9 @@ func (s *Session) Do(ctx context.Context, method, url string, opts ...Option) (*
 // shape the response (Stream, Timeout, MaxBodySize) are remembered in the
 // request's context for Send.
 func (s *Session) Prepare(ctx context.Context, method, url string, opts ...Option) (*http.Request, error) {
-	var cfg requestConfig
-	req, err := s.newRequest(ctx, method, url, &cfg, opts)
+	cfg := getConfig()
+	defer putConfig(cfg)
+	req, err := s.newRequest(ctx, method, url, cfg, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -89,13 +91,14 @@ func (s *Session) Prepare(ctx context.Context, method, url string, opts ...Optio
 // MaxBodySize) and request options; those that change the request apply to a
 // copy, never to req.
 func (s *Session) Send(req *http.Request, opts ...Option) (*Response, error) {
-	var cfg requestConfig
+	cfg := getConfig()
+	defer putConfig(cfg)
 	if prepared, ok := req.Context().Value(readKey{}).(readConfig); ok {
 		cfg.stream, cfg.timeout, cfg.timeoutSet = prepared.stream, prepared.timeout, prepared.timeoutSet
 		cfg.maxBody, cfg.maxSet = prepared.maxBody, prepared.maxSet
 	}
 	for _, o := range opts {
-		o.apply(&cfg)
+		o.apply(cfg)
 	}
 	cfg.fail(cfg.checkRoute())
 	if cfg.err != nil {
@@ -109,7 +112,7 @@ func (s *Session) Send(req *http.Request, opts ...Option) (*Response, error) {
 			return nil, err
 		}
 	}
-	if ctx, trail := s.explainContext(req.Context(), &cfg); trail != nil && ctx != req.Context() {
+	if ctx, trail := s.explainContext(req.Context(), cfg); trail != nil && ctx != req.Context() {
 		req = req.WithContext(ctx)
 	}
 	req = urlCredentials(req)
@@ -117,7 +120,7 @@ func (s *Session) Send(req *http.Request, opts ...Option) (*Response, error) {
 		middleware.CloseRequestBody(req)
 		return nil, err
 	}
-	return s.send(req, &cfg)
+	return s.send(req, cfg)
 }
 
 // urlCredentials turns https://user:pass@host/ into Basic auth for that

@@ -102,7 +102,7 @@ func (r *Response) fillEncoding(content []byte) {
 // charset.Determine takes them, so that it can resolve several values as
 // Fetch does.
 func contentType(h http.Header) string {
-	v := h.Values("Content-Type")
+	v := h["Content-Type"] // a response's header keys are canonical
 	if len(v) == 1 {
 		return v[0]
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -286,5 +288,31 @@ func TestMisbehavingMounts(t *testing.T) {
 	}
 	if b, err := r.Bytes(); err != nil || len(b) != 0 {
 		t.Errorf("a response without Body: %q, %v", b, err)
+	}
+}
+
+// TestRepeatedOptionsOnTheWire pins the exact query and header values of
+// repeated Header and Param options: names canonical, each name's values in
+// option order, params sorted by key and escaped as url.Values.Encode does.
+func TestRepeatedOptionsOnTheWire(t *testing.T) {
+	var query string
+	var header http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		query, header = r.URL.RawQuery, r.Header.Clone()
+	}))
+	defer srv.Close()
+	s := newSession(t)
+	s.Headers.Set("X-A", "session")
+	mustDo(t, s, "GET", srv.URL+"/?z=0",
+		client.Header("x-a", "1"), client.Param("b", "2 2"), client.Header("X-B", "3"),
+		client.Param("a", "é&"), client.Header("X-A", "4"), client.Param("b", "1"))
+	if want := "z=0&a=%C3%A9%26&b=2+2&b=1"; query != want {
+		t.Errorf("query = %q, want %q", query, want)
+	}
+	if got := header["X-A"]; !slices.Equal(got, []string{"1", "4"}) {
+		t.Errorf("X-A = %q, want [1 4]: the options' values replace the session's, in order", got)
+	}
+	if got := header["X-B"]; !slices.Equal(got, []string{"3"}) {
+		t.Errorf("X-B = %q, want [3]", got)
 	}
 }

@@ -14,7 +14,7 @@ import (
 // shapesRequest reports whether the options change the request itself, not
 // only how its response is read.
 func (c *requestConfig) shapesRequest() bool {
-	return c.header != nil || c.params != nil || c.body != nil || len(c.without) > 0 ||
+	return len(c.headers) > 0 || len(c.params) > 0 || c.body != nil || len(c.without) > 0 ||
 		c.raw || c.authSet || c.noRedir || c.maxRedirSet || c.routeSet || len(c.cookies) > 0 || c.timeoutsSet || c.retrySet || len(c.hooks) > 0
 }
 
@@ -56,11 +56,9 @@ func (c *requestConfig) context(ctx context.Context) context.Context {
 // shape writes the options' headers, params and body into req, which the
 // caller owns.
 func (c *requestConfig) shape(req *http.Request) error {
-	for name, values := range c.header {
-		req.Header[name] = values
-	}
+	c.writeHeaders(req)
 	if len(c.params) > 0 {
-		enc := c.params.Encode()
+		enc := c.encodeParams()
 		if req.URL.RawQuery == "" {
 			req.URL.RawQuery = enc
 		} else {

@@ -3,7 +3,6 @@ package client
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"golang.org/x/net/http/httpguts"
 )
@@ -35,4 +34,11 @@ func validate(req *http.Request) error {
 
 // hasCTL reports whether s holds CR, LF or NUL. (Path is sent escaped, so
 // only the parts written raw on the request line and in Host are checked.)
-func hasCTL(s string) bool { return strings.ContainsAny(s, "\r\n\x00") }
+func hasCTL(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\r' || c == '\n' || c == 0 {
+			return true
+		}
+	}
+	return false
+}
