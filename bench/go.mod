@@ -3,6 +3,7 @@ module github.com/relayhttp/relay/bench
 go 1.26.0
 
 require (
+	github.com/carlmjohnson/requests v0.25.1
 	github.com/gregjones/httpcache v0.0.0-20190611155906-901d90724c79
 	github.com/peterhellberg/link v1.2.0
 	github.com/relayhttp/relay v0.0.0

@@ -37,6 +37,7 @@ type server struct {
 // newServer starts the server; it is closed when tb ends.
 //
 //	GET  /small          13 bytes of text
+//	GET  /session        the same, if the request is the session GET (400 if not)
 //	GET  /cacheable      the same, fresh for an hour
 //	POST /json           echoes a JSON body (415 for another Content-Type)
 //	GET  /download?n=N   N zero bytes, with Content-Length
@@ -54,6 +55,19 @@ func newUnstartedServer() *server {
 	s := &server{}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /small", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["Content-Type"] = textPlain
+		_, _ = w.Write(hello)
+	})
+	mux.HandleFunc("GET /session", func(w http.ResponseWriter, r *http.Request) {
+		// The session GET's request, checked so that every client is seen
+		// to do the whole of it: two default headers, the jar's cookie, a
+		// per-request header and a param.
+		if c, err := r.Cookie("session"); err != nil || c.Value != "abc123" ||
+			r.Header.Get("X-Api-Version") != "2" || r.Header.Get("X-Client") != "bench" ||
+			r.Header.Get("X-Request-Id") != "42" || r.URL.RawQuery != "page=2" {
+			http.Error(w, "not the session GET", http.StatusBadRequest)
+			return
+		}
 		w.Header()["Content-Type"] = textPlain
 		_, _ = w.Write(hello)
 	})

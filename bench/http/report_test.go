@@ -1,0 +1,331 @@
+package httpbench
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The report's settings. The defaults make the package's test run one short
+// pass, which checks every contender's every row and that the report is
+// made; the full report is
+//
+//	go test -run TestReport -report.passes 15 -report.update ./http/
+var (
+	reportPasses   = flag.Int("report.passes", 1, "passes of TestReport; each measures every row of every contender, in random order")
+	reportRequests = flag.Int("report.requests", 40, "requests per measurement of a sequential row")
+	reportParallel = flag.Int("report.parallel", 640, "requests per measurement of the 64-goroutine row")
+	reportUpdate   = flag.Bool("report.update", false, "write the report into docs/benchmarks.md")
+)
+
+const reportGoroutines = 64
+
+// cell is one measurement: a contender's row in one pass.
+type cell struct {
+	ns     float64 // per request
+	allocs float64 // per request, the in-process server's included
+	rps    float64 // the 64-goroutine row: requests per second
+	p99    time.Duration
+}
+
+// TestReport measures every contender on every row, pass after pass, with
+// the contenders in a new random order in each, and reports each
+// contender's median ratio to bare net/http over the passes: every ratio
+// compares two measurements made seconds apart, which a drifting machine
+// disturbs far less than numbers taken minutes apart. The sequential rows
+// run with GOMAXPROCS 1, so that the client and the loopback server share
+// one CPU and the time is the work done; the 64-goroutine row runs on all
+// CPUs.
+func TestReport(t *testing.T) {
+	srv := newServer(t)
+	ctx := context.Background()
+	rows := append(slices.Clone(reportRows), rowParallel)
+	ops := map[string][]op{} // row -> contender -> op
+	for _, row := range rows {
+		setupRow := row
+		if row == rowParallel {
+			setupRow = rowSmallGET
+		}
+		for _, c := range contenders {
+			ops[row] = append(ops[row], c.setup(t, srv, setupRow))
+		}
+	}
+	cells := map[string][][]cell{} // row -> contender -> passes
+	for _, row := range rows {
+		cells[row] = make([][]cell, len(contenders))
+	}
+	for range *reportPasses {
+		for _, row := range rows {
+			for _, i := range rand.Perm(len(contenders)) {
+				var m cell
+				var err error
+				if row == rowParallel {
+					m, err = measureParallel(ctx, ops[row][i], *reportParallel)
+				} else {
+					m, err = measureSequential(ctx, ops[row][i], *reportRequests)
+				}
+				if err != nil {
+					t.Fatalf("%s, %s: %v", contenders[i].name, row, err)
+				}
+				cells[row][i] = append(cells[row][i], m)
+			}
+		}
+	}
+	r := summarize(cells)
+	for _, row := range rows {
+		for i, c := range contenders {
+			if s := r.rows[row][i]; !(s.ns > 0) || !(s.allocs > 0) || (row == rowParallel && !(s.rps > 0 && s.p99 > 0)) {
+				t.Errorf("%s, %s: nothing measured: %+v", c.name, row, s)
+			}
+		}
+	}
+	table := r.markdown()
+	t.Log("\n" + table)
+	if *reportUpdate {
+		if err := updateDoc("../../docs/benchmarks.md", table); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const rowParallel = "64 goroutines"
+
+// measureSequential times n requests of o after a warm-up, with GOMAXPROCS 1.
+func measureSequential(ctx context.Context, o op, n int) (cell, error) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	for range max(n/10, 10) {
+		if err := o(ctx); err != nil {
+			return cell{}, err
+		}
+	}
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	for range n {
+		if err := o(ctx); err != nil {
+			return cell{}, err
+		}
+	}
+	elapsed := time.Since(start)
+	runtime.ReadMemStats(&after)
+	return cell{
+		ns:     float64(elapsed.Nanoseconds()) / float64(n),
+		allocs: float64(after.Mallocs-before.Mallocs) / float64(n),
+	}, nil
+}
+
+// measureParallel runs n requests of o from 64 goroutines sharing it, and
+// reports requests per second and the 99th percentile of their latencies.
+func measureParallel(ctx context.Context, o op, n int) (cell, error) {
+	per := max(n/reportGoroutines, 1)
+	latencies := make([][]time.Duration, reportGoroutines)
+	errs := make([]error, reportGoroutines)
+	run := func(per int) time.Duration {
+		var wg sync.WaitGroup
+		start := time.Now()
+		for g := range reportGoroutines {
+			latencies[g] = latencies[g][:0]
+			wg.Go(func() {
+				for range per {
+					t0 := time.Now()
+					if err := o(ctx); err != nil {
+						errs[g] = err
+						return
+					}
+					latencies[g] = append(latencies[g], time.Since(t0))
+				}
+			})
+		}
+		wg.Wait()
+		return time.Since(start)
+	}
+	run(max(per/10, 2)) // warm-up: 64 connections dialled, pools filled
+	runtime.GC()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	elapsed := run(per)
+	runtime.ReadMemStats(&after)
+	for _, err := range errs {
+		if err != nil {
+			return cell{}, err
+		}
+	}
+	all := slices.Concat(latencies...)
+	slices.Sort(all)
+	total := float64(len(all))
+	return cell{
+		ns:     float64(elapsed.Nanoseconds()) / total,
+		allocs: float64(after.Mallocs-before.Mallocs) / total,
+		rps:    total / elapsed.Seconds(),
+		p99:    all[int(float64(len(all)-1)*0.99)],
+	}, nil
+}
+
+// summary is a contender's row over all passes: medians of the
+// measurements, and medians of the per-pass ratios to net/http.
+type summary struct {
+	cell
+	ratio    float64 // ns/op ratio (sequential rows)
+	rpsRatio float64 // req/s ratio (64 goroutines)
+	p99Ratio float64
+}
+
+type report struct {
+	passes int
+	rows   map[string][]summary
+}
+
+func summarize(cells map[string][][]cell) report {
+	r := report{rows: map[string][]summary{}}
+	for row, byContender := range cells {
+		bare := byContender[0]
+		r.passes = len(bare)
+		for _, passes := range byContender {
+			var s summary
+			s.ns = median(passes, func(c cell) float64 { return c.ns })
+			s.allocs = median(passes, func(c cell) float64 { return c.allocs })
+			s.rps = median(passes, func(c cell) float64 { return c.rps })
+			s.p99 = time.Duration(median(passes, func(c cell) float64 { return float64(c.p99) }))
+			ratios := func(f func(cell) float64) float64 {
+				rs := make([]float64, len(passes))
+				for i := range passes {
+					rs[i] = f(passes[i]) / f(bare[i])
+				}
+				return median(rs, func(x float64) float64 { return x })
+			}
+			s.ratio = ratios(func(c cell) float64 { return c.ns })
+			if row == rowParallel {
+				s.rpsRatio = ratios(func(c cell) float64 { return c.rps })
+				s.p99Ratio = ratios(func(c cell) float64 { return float64(c.p99) })
+			}
+			r.rows[row] = append(r.rows[row], s)
+		}
+	}
+	return r
+}
+
+func median[T any](xs []T, f func(T) float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	v := make([]float64, len(xs))
+	for i, x := range xs {
+		v[i] = f(x)
+	}
+	slices.Sort(v)
+	if len(v)%2 == 1 {
+		return v[len(v)/2]
+	}
+	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// markdown writes the report: the run, one line per contender, and the
+// issue 15 targets with whether this run met them.
+func (r report) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Run: %s, %s, %d CPUs (%s), %s; %d passes, %d requests per sequential measurement, %d for the 64 goroutines.\n\n",
+		time.Now().UTC().Format("2006-01-02"), runtime.Version(), runtime.NumCPU(), cpuModel(), runtime.GOOS+"/"+runtime.GOARCH,
+		r.passes, *reportRequests, *reportParallel)
+	b.WriteString("| client | small GET | session GET | POST JSON | 64 goroutines: req/s | p99 |\n")
+	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: |\n")
+	for i, c := range contenders {
+		fmt.Fprintf(&b, "| %s |", c.name)
+		for _, row := range reportRows {
+			s, bare := r.rows[row][i], r.rows[row][0]
+			if i == 0 {
+				fmt.Fprintf(&b, " %.1f µs, %.0f allocs |", s.ns/1e3, s.allocs)
+			} else {
+				fmt.Fprintf(&b, " **%.2f×**, %+.0f allocs |", s.ratio, s.allocs-bare.allocs)
+			}
+		}
+		s := r.rows[rowParallel][i]
+		if i == 0 {
+			fmt.Fprintf(&b, " %.0f | %s |\n", s.rps, s.p99.Round(time.Microsecond))
+		} else {
+			fmt.Fprintf(&b, " **%.2f×** | %.2f× |\n", s.rpsRatio, s.p99Ratio)
+		}
+	}
+	b.WriteString("\nRatios are the median over the passes of each pass's ratio to net/http (time per request; for the 64 goroutines, requests per second and p99 latency). Allocations are per request, the in-process server's included, as a difference to net/http's.\n\n")
+	relay := func(row string) summary { return r.rows[row][1] }
+	peer := func(row string) summary { return r.rows[row][2] }
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "**not met**"
+	}
+	bareAllocs := r.rows[rowSmallGET][0].allocs
+	sessionAllocs := r.rows[rowSessionGET][0].allocs
+	b.WriteString("| target | this run | |\n| --- | --- | --- |\n")
+	fmt.Fprintf(&b, "| small GET ≤ 1.03× and no more allocations than net/http | %.2f×, %+.0f allocs | %s |\n",
+		relay(rowSmallGET).ratio, relay(rowSmallGET).allocs-bareAllocs,
+		met(relay(rowSmallGET).ratio <= 1.03 && relay(rowSmallGET).allocs <= bareAllocs))
+	fmt.Fprintf(&b, "| session GET ≤ 1.05× and ≤ +5 allocs | %.2f×, %+.0f allocs | %s |\n",
+		relay(rowSessionGET).ratio, relay(rowSessionGET).allocs-sessionAllocs,
+		met(relay(rowSessionGET).ratio <= 1.05 && relay(rowSessionGET).allocs-sessionAllocs <= 5))
+	fmt.Fprintf(&b, "| POST JSON ≤ 1.03× | %.2f× | %s |\n", relay(rowPostJSON).ratio, met(relay(rowPostJSON).ratio <= 1.03))
+	fmt.Fprintf(&b, "| 64 goroutines ≥ 0.97× req/s, p99 ≤ 1.05× | %.2f×, p99 %.2f× | %s |\n",
+		relay(rowParallel).rpsRatio, relay(rowParallel).p99Ratio,
+		met(relay(rowParallel).rpsRatio >= 0.97 && relay(rowParallel).p99Ratio <= 1.05))
+	faster := true
+	for _, row := range reportRows {
+		faster = faster && relay(row).ratio < peer(row).ratio
+	}
+	faster = faster && relay(rowParallel).rpsRatio > peer(rowParallel).rpsRatio
+	fmt.Fprintf(&b, "| faster than carlmjohnson/requests on every row | %s | %s |\n", fasterRows(r), met(faster))
+	return b.String()
+}
+
+// fasterRows lists relay's and carlmjohnson/requests' ratios side by side.
+func fasterRows(r report) string {
+	var parts []string
+	for _, row := range reportRows {
+		parts = append(parts, fmt.Sprintf("%s %.2f× vs %.2f×", row, r.rows[row][1].ratio, r.rows[row][2].ratio))
+	}
+	parts = append(parts, fmt.Sprintf("req/s %.2f× vs %.2f×", r.rows[rowParallel][1].rpsRatio, r.rows[rowParallel][2].rpsRatio))
+	return strings.Join(parts, "; ")
+}
+
+// cpuModel names the CPU, where Linux says.
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return "CPU model unknown"
+	}
+	for line := range strings.Lines(string(b)) {
+		if name, ok := strings.CutPrefix(line, "model name"); ok {
+			return strings.TrimSpace(strings.TrimLeft(name, " \t:"))
+		}
+	}
+	return "CPU model unknown"
+}
+
+// The report's place in docs/benchmarks.md.
+const (
+	reportBegin = "<!-- report:begin (bench/http TestReport -report.update) -->\n"
+	reportEnd   = "<!-- report:end -->\n"
+)
+
+// updateDoc replaces the report between its markers in the file at path.
+func updateDoc(path, table string) error {
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	i, j := bytes.Index(doc, []byte(reportBegin)), bytes.Index(doc, []byte(reportEnd))
+	if i < 0 || j < i {
+		return fmt.Errorf("%s: no report markers", path)
+	}
+	out := slices.Concat(doc[:i+len(reportBegin)], []byte("\n"+table+"\n"), doc[j:])
+	return os.WriteFile(path, out, 0o644)
+}
