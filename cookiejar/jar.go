@@ -112,19 +112,24 @@ func (j *Jar) cookies(u *url.URL, now time.Time) []*http.Cookie {
 	if j == nil {
 		return nil
 	}
-	var cookies []*http.Cookie
-	j.visitFor(u, now, true, func(selected []*entry) {
-		if len(selected) == 0 {
-			return
-		}
-		// One array holds every cookie: two allocations for any number.
-		all := make([]http.Cookie, len(selected))
-		cookies = make([]*http.Cookie, len(selected))
-		for i, e := range selected {
-			all[i] = http.Cookie{Name: e.Name, Value: e.Value, Quoted: e.Quoted}
-			cookies[i] = &all[i]
-		}
-	})
+	q, ok := lookupFor(u)
+	if !ok {
+		return nil
+	}
+	var buf [8]*entry
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	selected := j.selectLocked(q, now, true, buf[:0])
+	if len(selected) == 0 {
+		return nil
+	}
+	// One array holds every cookie: two allocations for any number.
+	all := make([]http.Cookie, len(selected))
+	cookies := make([]*http.Cookie, len(selected))
+	for i, e := range selected {
+		all[i] = http.Cookie{Name: e.Name, Value: e.Value, Quoted: e.Quoted}
+		cookies[i] = &all[i]
+	}
 	return cookies
 }
 
@@ -132,44 +137,55 @@ func (j *Jar) cookies(u *url.URL, now time.Time) []*http.Cookie {
 // send order. touch updates their last access. Expired entries of u's domain
 // are removed on the way.
 func (j *Jar) selectFor(u *url.URL, now time.Time, touch bool) []entry {
-	var out []entry
-	j.visitFor(u, now, touch, func(selected []*entry) {
-		out = make([]entry, len(selected))
-		for i, e := range selected {
-			out[i] = *e
-		}
-	})
+	q, ok := lookupFor(u)
+	if !ok {
+		return nil
+	}
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	selected := j.selectLocked(q, now, touch, nil)
+	out := make([]entry, len(selected))
+	for i, e := range selected {
+		out[i] = *e
+	}
 	return out
 }
 
-// visitFor calls visit, with the jar locked, with the entries that go with a
-// request to u, in send order; visit must not keep the slice. touch updates
-// their last access. Expired entries of u's domain are removed on the way.
-// visit is not called for a URL that cannot have cookies.
-func (j *Jar) visitFor(u *url.URL, now time.Time, touch bool, visit func([]*entry)) {
+// lookup is a request URL as the jar matches cookies against it.
+type lookup struct {
+	host, path string
+	secure     bool
+}
+
+// lookupFor returns the lookup of u, and false for a URL that cannot have
+// cookies.
+func lookupFor(u *url.URL) (lookup, bool) {
 	if u == nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return
+		return lookup{}, false
 	}
 	host, err := canonicalHost(u.Hostname())
 	if err != nil {
-		return
+		return lookup{}, false
 	}
-	key := j.keyFor(host)
-	secure := isSecureOrigin(u.Scheme, host)
 	path := u.Path
 	if path == "" || path[0] != '/' {
 		path = "/"
 	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	var buf [8]*entry
-	selected := buf[:0]
+	return lookup{host: host, path: path, secure: isSecureOrigin(u.Scheme, host)}, true
+}
+
+// selectLocked appends to buf the entries that go with q, in send order,
+// and returns it. touch updates their last access. Expired entries of q's
+// domain are removed on the way. The caller holds j.mu.
+func (j *Jar) selectLocked(q lookup, now time.Time, touch bool, buf []*entry) []*entry {
+	key := j.keyFor(q.host)
+	selected := buf
 	for id, e := range j.entries[key] {
 		if e.expired(now) {
 			j.remove(key, id)
 			continue
 		}
-		if e.shouldSend(secure, host, path) {
+		if e.shouldSend(q.secure, q.host, q.path) {
 			selected = append(selected, e)
 		}
 	}
@@ -181,7 +197,7 @@ func (j *Jar) visitFor(u *url.URL, now time.Time, touch bool, visit func([]*entr
 			j.tick++
 		}
 	}
-	visit(selected)
+	return selected
 }
 
 // SetCookies implements [http.CookieJar]: it stores the cookies a response
