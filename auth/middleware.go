@@ -82,7 +82,7 @@ func (t *transport) CloseIdleConnections() { middleware.CloseIdleConnections(t.n
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	on := explain.On(req.Context())
-	if req.Header.Get("Authorization") != "" {
+	if v := req.Header["Authorization"]; len(v) > 0 && v[0] != "" { // Get, without canonicalising a constant
 		if on {
 			noteExplicit(req)
 		}

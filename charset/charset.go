@@ -149,7 +149,7 @@ func (o *Options) determine(contentType string, content []byte, more bool) Resul
 	if name := bomEncoding(content); name != "" {
 		return Result{Name: name, Source: BOM, Confidence: 1}
 	}
-	essence, label, hasCharset := parseContentType(contentType)
+	essence, label, hasCharset := parseContentTypeOnce(contentType)
 	if hasCharset {
 		if name := headerEncoding(label); name != "" {
 			return Result{Name: name, Source: Header, Confidence: 1}

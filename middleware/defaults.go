@@ -81,14 +81,11 @@ func MergeDefaults(req *http.Request, headers http.Header, params url.Values) {
 	if req.Header == nil {
 		req.Header = make(http.Header, len(headers))
 	}
-	// The values are copied into one backing array: the request's header
-	// may be edited in place (a prepared request, r.Request), and that must
-	// never write into the defaults.
-	n := 0
-	for _, values := range headers {
-		n += len(values)
-	}
-	backing := make([]string, 0, n)
+	// The values are copied into one backing array (sized for one value a
+	// name; more grow it): the request's header may be edited in place (a
+	// prepared request, r.Request), and that must never write into the
+	// defaults.
+	backing := make([]string, 0, len(headers))
 	for name, values := range headers {
 		if _, ok := req.Header[name]; ok || slices.Contains(removed, name) || len(values) == 0 {
 			continue
