@@ -182,5 +182,5 @@ func (j *Jar) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	clear(j.entries)
-	j.count = 0
+	j.count.Store(0)
 }

@@ -75,7 +75,7 @@ type Jar struct {
 	// entries holds the cookies keyed by registrable domain (jarKey), then
 	// by id (domain, path, name).
 	entries map[string]map[string]*entry
-	count   int    // number of entries in all submaps
+	count   atomic.Int64 // number of entries in all submaps; written under mu, read without it too
 	// lastKey remembers the domain key of the host asked for last: a
 	// session mostly talks to one host, and the public suffix lookup is
 	// the largest part of a lookup.
@@ -109,8 +109,8 @@ func (j *Jar) Cookies(u *url.URL) []*http.Cookie {
 }
 
 func (j *Jar) cookies(u *url.URL, now time.Time) []*http.Cookie {
-	if j == nil {
-		return nil
+	if j == nil || j.count.Load() == 0 {
+		return nil // an empty jar answers without its lock
 	}
 	q, ok := lookupFor(u)
 	if !ok {

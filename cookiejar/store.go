@@ -68,7 +68,7 @@ func (j *Jar) insert(key string, e *entry, keepCreated bool) {
 	} else {
 		e.seq = j.seq
 		j.seq++
-		j.count++
+		j.count.Add(1)
 	}
 	e.access = j.tick
 	j.tick++
@@ -82,7 +82,7 @@ func (j *Jar) remove(key, id string) bool {
 		return false
 	}
 	delete(sub, id)
-	j.count--
+	j.count.Add(-1)
 	if len(sub) == 0 {
 		delete(j.entries, key)
 	}
@@ -99,8 +99,8 @@ func (j *Jar) enforceLimits(keys []string, now time.Time) {
 			j.evict(map[string]map[string]*entry{key: sub}, len(sub)-MaxCookiesPerDomain, now)
 		}
 	}
-	if j.count > MaxCookies {
-		j.evict(j.entries, j.count-MaxCookies, now)
+	if j.count.Load() > MaxCookies {
+		j.evict(j.entries, int(j.count.Load())-MaxCookies, now)
 	}
 }
 
