@@ -184,6 +184,9 @@ func toAdd(req *http.Request, jar http.CookieJar) []*http.Cookie {
 	if len(given) == 0 && len(fromJar) == 0 {
 		return nil // the common case costs no parsing of the request's cookies
 	}
+	if _, ok := req.Header["Cookie"]; !ok && len(given) == 0 {
+		return fromJar // nothing they could repeat
+	}
 	present := make(map[string]bool)
 	for _, c := range req.Cookies() {
 		present[c.Name] = true
