@@ -105,12 +105,15 @@ func New(o *Options) (*Jar, error) {
 // a URL whose scheme is not http or https, and for a nil Jar. Each cookie
 // returned has its LastAccess updated.
 func (j *Jar) Cookies(u *url.URL) []*http.Cookie {
+	if j == nil || j.count.Load() == 0 {
+		return nil // an empty jar answers without the clock or its lock
+	}
 	return j.cookies(u, time.Now())
 }
 
 func (j *Jar) cookies(u *url.URL, now time.Time) []*http.Cookie {
-	if j == nil || j.count.Load() == 0 {
-		return nil // an empty jar answers without its lock
+	if j == nil {
+		return nil
 	}
 	q, ok := lookupFor(u)
 	if !ok {
