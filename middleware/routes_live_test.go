@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/middleware"
 )
 
@@ -362,5 +363,34 @@ func TestRoutesFromLargeMapAllocations(t *testing.T) {
 	req, _ := http.NewRequest(http.MethodGet, "http://API.example.test:8080/path", nil)
 	if n := testing.AllocsPerRun(100, func() { _, _ = rt.RoundTrip(req) }); n != 0 {
 		t.Errorf("%v allocations per request, want 0", n)
+	}
+}
+
+// TestRoutesFromLargeMapExplains: the decision trail names the key that
+// chose the route of a large map, in the spelling the map gives it, also
+// after a change in place.
+func TestRoutesFromLargeMapExplains(t *testing.T) {
+	setProxyEnv(t)
+	m := padded(20, "HTTP://Api.Test/", "http://p1:1")
+	mw, err := middleware.RoutesFrom(func() middleware.RouteOptions {
+		return middleware.RouteOptions{Proxies: m, Name: "Session"}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rt := mw(middleware.RoundTripperFunc(func(req *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: http.StatusOK, Body: http.NoBody, Request: req}, nil
+	}))
+	for _, proxy := range []string{"http://p1:1", "http://p2:1"} {
+		m["HTTP://Api.Test/"] = proxy
+		ctx, trail := explain.With(t.Context())
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://api.test/", nil)
+		if _, err := rt.RoundTrip(req); err != nil {
+			t.Fatal(err)
+		}
+		got := trail.Find(explain.KindProxy, proxy)
+		if len(got) != 1 || got[0].Source != `Session.Proxies["HTTP://Api.Test/"]` {
+			t.Errorf("proxy %s: notes %v, want one from Session.Proxies[\"HTTP://Api.Test/\"]", proxy, trail.Decisions())
+		}
 	}
 }
