@@ -60,6 +60,8 @@ type ProxySelector struct {
 	envNames  [2]Source     // the variable each scheme's proxy comes from; unset: none
 	envRoutes [2]proxyEntry // the route of each scheme's proxy, once seen
 	noProxy   proxyEntry    // direct, by NO_PROXY
+
+	noProxyKey rawKey // the "no_proxy" key as given; unset: none
 }
 
 // proxyEntry is one key's proxy (nil: direct) and the key, as given, for
@@ -68,10 +70,11 @@ type proxyEntry struct {
 	u     *url.URL
 	src   Source
 	route *Route
+	key   rawKey // of the map's entries, not the environment's
 }
 
 func newProxyEntry(u *url.URL, src Source) proxyEntry {
-	return proxyEntry{u, src, &Route{Proxy: u, ProxySource: src}}
+	return proxyEntry{u: u, src: src, route: &Route{Proxy: u, ProxySource: src}}
 }
 
 const (
@@ -79,6 +82,9 @@ const (
 	slotHTTPS
 	slotAll
 )
+
+// slotKeys are the keys of the slots, in their normal form.
+var slotKeys = [3]string{"http", "https", "all"}
 
 // NewProxySelector validates c and compiles it. It reports, naming the key
 // or variable, a key it does not know, a value that is not a proxy URL or
@@ -98,6 +104,7 @@ func NewProxySelector(c ProxyConfig) (*ProxySelector, error) {
 		}
 		if key == "no_proxy" {
 			noProxy, noProxySet = v, true
+			s.noProxyKey = rawKey{k, v, true}
 			continue
 		}
 		var u *url.URL
@@ -110,6 +117,7 @@ func NewProxySelector(c ProxyConfig) (*ProxySelector, error) {
 			return nil, fmt.Errorf("middleware: proxy keys %q and another spelling of %q both given", k, key)
 		}
 		e := newProxyEntry(u, Source{FromSession, fmt.Sprintf("%sProxies[%q]", prefixName(c.Name), k)})
+		e.key = rawKey{k, v, true}
 		s.byKey[key] = e
 		switch key {
 		case "http":
@@ -166,14 +174,22 @@ func (s *ProxySelector) Proxy(u *url.URL) *url.URL {
 // neither the map nor the environment say anything about u: the lookup
 // fell through. Choose does not allocate.
 func (s *ProxySelector) Choose(u *url.URL) (*url.URL, Source) {
-	e := s.choose(u)
+	e, _ := s.choose(u, nil)
 	return e.u, e.src
 }
 
 // choose returns the entry that decides for u: the zero entry when none
 // does. It allocates only for an environment proxy that differs from the
 // one its variable names (which httpproxy never returns).
-func (s *ProxySelector) choose(u *url.URL) proxyEntry {
+//
+// With live not empty, the map s was compiled from as it is now, choose
+// also reports whether live still says what s was compiled from about
+// every key it consulted for u (see [ProxySelector.lookup]); when it does
+// not, the entry is not to be used. With live empty it reports true.
+func (s *ProxySelector) choose(u *url.URL, live map[string]string) (proxyEntry, bool) {
+	if len(live) == 0 {
+		live = nil
+	}
 	scheme := u.Scheme
 	slot := -1
 	switch {
@@ -186,28 +202,33 @@ func (s *ProxySelector) choose(u *url.URL) proxyEntry {
 	case strings.EqualFold(scheme, "https"):
 		slot, scheme = slotHTTPS, "https"
 	}
-	if s.hostKeys {
-		if e, ok := s.lookupHost(scheme, u); ok {
-			return e
+	if s.hostKeys || live != nil { // a live map may have gained host keys
+		if e, found, fresh := s.lookupHost(scheme, u, live); found || !fresh {
+			return e, fresh
 		}
 	}
-	if slot >= 0 && s.schemeSet[slot] {
-		return s.scheme[slot]
+	if slot >= 0 {
+		if e, found, fresh := s.lookupScheme(slot, live); found || !fresh {
+			return e, fresh
+		}
 	}
-	if s.schemeSet[slotAll] {
-		return s.scheme[slotAll]
+	if e, found, fresh := s.lookupScheme(slotAll, live); found || !fresh {
+		return e, fresh
 	}
 	if s.env != nil && slot >= 0 && s.envNames[slot].Set() {
+		if live != nil && !s.noProxyKey.in(live, "no_proxy") {
+			return proxyEntry{}, false
+		}
 		p, _ := s.env(u) // no error: CGI is handled when the environment is read
 		switch e := s.envRoutes[slot]; {
 		case p == nil:
-			return s.noProxy
+			return s.noProxy, true
 		case p == e.u:
-			return e
+			return e, true
 		}
-		return newProxyEntry(p, s.envNames[slot])
+		return newProxyEntry(p, s.envNames[slot]), true
 	}
-	return proxyEntry{}
+	return proxyEntry{}, true
 }
 
 // ProxyFunc returns s.Proxy in the form [http.Transport.Proxy] takes.
@@ -215,13 +236,14 @@ func (s *ProxySelector) ProxyFunc() func(*http.Request) (*url.URL, error) {
 	return func(req *http.Request) (*url.URL, error) { return s.Proxy(req.URL), nil }
 }
 
-// lookupHost tries the host keys for u in order of specificity. It builds
-// each key in a stack buffer, so a lookup does not allocate for host names of
-// ordinary length.
-func (s *ProxySelector) lookupHost(scheme string, u *url.URL) (proxyEntry, bool) {
+// lookupHost tries the host keys for u in order of specificity, as
+// [ProxySelector.lookup] does each (found: a key matched; fresh: live agrees
+// about every key tried). It builds each key in a stack buffer, so a lookup
+// does not allocate for host names of ordinary length.
+func (s *ProxySelector) lookupHost(scheme string, u *url.URL, live map[string]string) (e proxyEntry, found, fresh bool) {
 	host := u.Hostname()
 	if host == "" {
-		return proxyEntry{}, false
+		return proxyEntry{}, false, true
 	}
 	port := u.Port()
 	if port == "" {
@@ -239,13 +261,24 @@ func (s *ProxySelector) lookupHost(scheme string, u *url.URL) (proxyEntry, bool)
 		if port != "" {
 			b = append(b, ':')
 			b = append(b, port...)
-			if p, ok := s.byKey[string(b)]; ok {
-				return p, true
+			if e, found, fresh := s.lookup(b, live); found || !fresh {
+				return e, found, fresh
 			}
 		}
-		if p, ok := s.byKey[string(b[:n])]; ok {
-			return p, true
+		if e, found, fresh := s.lookup(b[:n], live); found || !fresh {
+			return e, found, fresh
 		}
 	}
-	return proxyEntry{}, false
+	return proxyEntry{}, false, true
+}
+
+// lookupScheme is [ProxySelector.lookup] for the key of a slot: "http",
+// "https" or "all".
+func (s *ProxySelector) lookupScheme(slot int, live map[string]string) (e proxyEntry, found, fresh bool) {
+	name := slotKeys[slot]
+	if !s.schemeSet[slot] {
+		return proxyEntry{}, false, live == nil || !hasKey(live, name)
+	}
+	e = s.scheme[slot]
+	return e, true, live == nil || e.key.in(live, name)
 }

@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"maps"
 	"net/url"
 )
 
@@ -20,7 +19,8 @@ func readRouteEnv() routeEnv {
 
 // routeConfig is one compiled configuration and what it was compiled from.
 type routeConfig struct {
-	o       RouteOptions // Proxies cloned
+	o       RouteOptions // Proxies: see seen
+	seen    proxiesSeen  // what it knows of o.Proxies, to notice changes
 	env     routeEnv     // with o.TrustEnv
 	sel     *ProxySelector
 	session Route // the session layer's TLS
@@ -28,9 +28,19 @@ type routeConfig struct {
 	err     error
 }
 
-func compileRoutes(o RouteOptions, env routeEnv) *routeConfig {
-	o.Proxies = maps.Clone(o.Proxies)
-	c := &routeConfig{o: o, env: env}
+// compileRoutes compiles o in env. With frozen, o.Proxies never changes (a
+// copy that Routes made), and requests need not check it.
+func compileRoutes(o RouteOptions, env routeEnv, frozen bool) *routeConfig {
+	c := &routeConfig{env: env}
+	c.compile(o)
+	c.seen = seeProxies(o.Proxies, frozen, c.err != nil)
+	c.o = o
+	c.o.Proxies = nil // c.seen has what is needed of it
+	return c
+}
+
+func (c *routeConfig) compile(o RouteOptions) {
+	env := c.env
 	name := o.Name
 	if name == "" {
 		name = "RouteOptions"
@@ -44,11 +54,11 @@ func compileRoutes(o RouteOptions, env routeEnv) *routeConfig {
 		}
 	}
 	if c.sel, c.err = NewProxySelector(pc); c.err != nil {
-		return c
+		return
 	}
 	tlsName := name + ".TLS"
 	if c.err = o.TLS.Check(tlsName); c.err != nil {
-		return c
+		return
 	}
 	if o.TLS.choosesVerify() {
 		c.session.TLS.InsecureSkipVerify, c.session.TLS.CABundle = o.TLS.InsecureSkipVerify, o.TLS.CABundle
@@ -58,47 +68,61 @@ func compileRoutes(o RouteOptions, env routeEnv) *routeConfig {
 		c.session.TLS.CertFile, c.session.TLS.KeyFile = o.TLS.CertFile, o.TLS.KeyFile
 		c.session.CertSource = Source{FromSession, tlsName}
 	}
-	return c
 }
 
-// compiledFrom reports whether c was compiled from o and env.
-func (c *routeConfig) compiledFrom(o RouteOptions, env routeEnv) bool {
-	return c.o.TrustEnv == o.TrustEnv && c.o.EnvPerRequest == o.EnvPerRequest &&
-		c.o.TLS == o.TLS && c.o.Name == o.Name &&
-		(!o.TrustEnv || c.env == env) && maps.Equal(c.o.Proxies, o.Proxies)
+// compiledFrom reports whether c was compiled from o and env, as far as
+// they can be compared as a whole: a large Proxies map is only recognised
+// here, and its keys are checked by choose. live is that map, or nil when
+// choose need not check it.
+func (c *routeConfig) compiledFrom(o RouteOptions, env routeEnv) (same bool, live map[string]string) {
+	if c.o.TrustEnv != o.TrustEnv || c.o.EnvPerRequest != o.EnvPerRequest ||
+		c.o.TLS != o.TLS || c.o.Name != o.Name || (o.TrustEnv && c.env != env) {
+		return false, nil
+	}
+	return c.seen.still(o.Proxies)
 }
 
 // choose returns the route of a hop to u whose context holds given (nil:
 // none), and whether it differs from given. The result is shared: callers
 // must not modify it. Routes of the session's proxy keys and of the
 // environment's CA bundle alone are made once, when c is compiled.
-func (c *routeConfig) choose(u *url.URL, given *Route) (*Route, bool) {
+//
+// With live (see compiledFrom), fresh reports whether the keys of live
+// that can match u still say what c was compiled from; when they do not,
+// the route is not to be used: c is stale.
+func (c *routeConfig) choose(u *url.URL, given *Route, live map[string]string) (r *Route, changed, fresh bool) {
 	if given == nil && !c.session.Chooses() {
-		e := c.sel.choose(u)
+		e, fresh := c.sel.choose(u, live)
 		switch {
+		case !fresh:
+			return nil, false, false
 		case !c.envTLS.Chooses():
-			return e.route, e.route != nil
+			return e.route, e.route != nil, true
 		case e.route == nil:
-			return &c.envTLS, true
+			return &c.envTLS, true, true
 		}
 		r := &Route{Proxy: e.u, ProxySource: e.src}
 		r.under(&c.envTLS)
-		return r, true
+		return r, true, true
 	}
-	var r Route
+	var rt Route
 	if given != nil {
-		r = *given
+		rt = *given
 	}
 	took := false
-	if !r.ProxySource.Set() {
-		if e := c.sel.choose(u); e.src.Set() {
-			r.Proxy, r.ProxySource, took = e.u, e.src, true
+	if !rt.ProxySource.Set() {
+		e, fresh := c.sel.choose(u, live)
+		if !fresh {
+			return nil, false, false
+		}
+		if e.src.Set() {
+			rt.Proxy, rt.ProxySource, took = e.u, e.src, true
 		}
 	}
-	took = r.under(&c.session) || took
-	took = r.under(&c.envTLS) || took
+	took = rt.under(&c.session) || took
+	took = rt.under(&c.envTLS) || took
 	if !took {
-		return given, false
+		return given, false, true
 	}
-	return &r, true
+	return &rt, true, true
 }

@@ -96,7 +96,7 @@ func Proxy(proxies map[string]string) (Middleware, error) {
 // (see RoutesFrom). Files are read by the transport, not here.
 func Routes(o RouteOptions) (Middleware, error) {
 	o.Proxies = maps.Clone(o.Proxies)
-	mw, err := RoutesFrom(func() RouteOptions { return o })
+	mw, err := routesFrom(func() RouteOptions { return o }, true)
 	if err != nil {
 		return nil, err
 	}
@@ -106,18 +106,36 @@ func Routes(o RouteOptions) (Middleware, error) {
 // RoutesFrom is Routes with the options read from source on every request,
 // for a relay Session whose Proxies, TLS and TrustEnv may change before it
 // is shared. The environment is read when RoutesFrom is called (or per
-// request with EnvPerRequest). The map source returns is only read, never
-// kept: the middleware compares the options with those it last compiled,
-// and compiles again only when they changed, so a request costs no
-// allocation.
+// request with EnvPerRequest). The map source returns is only read: the
+// middleware compares the options with those it last compiled, and
+// compiles again only when they changed, so a request costs no allocation.
+//
+// A map of up to eight keys is compared whole, so that any change to it is
+// seen at the next request. A larger one costs the same whatever its size:
+// each request checks that it is the same map with as many keys as when it
+// was compiled (the middleware keeps a reference to it, to recognise it),
+// and looks up in it the keys that can match its URL, in their normal form
+// (lower-case, no trailing slash) and as the map spelt them. A change to a
+// key the request's URL cannot match is therefore seen when the size of the
+// map changes, when it is replaced, or when a request that key can match is
+// made: a bad value for it fails that request and every one after it until
+// it is fixed, and a key added in another spelling (upper-case letters, a
+// trailing slash) while another is removed is seen at the next change of
+// size.
 //
 // A bad configuration fails each request with its error until source
 // returns a good one. RoutesFrom reports one that source returns at once as
 // an error too, and returns the middleware all the same, for a caller (a
 // Session) that lets its user fix the configuration later.
 func RoutesFrom(source func() RouteOptions) (Middleware, error) {
-	s := &routeState{source: source, env: readRouteEnv()}
-	c := compileRoutes(source(), s.env)
+	return routesFrom(source, false)
+}
+
+// routesFrom is RoutesFrom; with frozen, the map source returns never
+// changes.
+func routesFrom(source func() RouteOptions, frozen bool) (Middleware, error) {
+	s := &routeState{source: source, env: readRouteEnv(), frozen: frozen}
+	c := compileRoutes(source(), s.env, frozen)
 	s.cur.Store(c)
 	return s.middleware, c.err
 }
@@ -126,6 +144,7 @@ func RoutesFrom(source func() RouteOptions) (Middleware, error) {
 type routeState struct {
 	source func() RouteOptions
 	env    routeEnv // read when the middleware was built
+	frozen bool     // the Proxies map of source never changes
 	cur    atomic.Pointer[routeConfig]
 }
 
@@ -133,20 +152,32 @@ func (s *routeState) middleware(next http.RoundTripper) http.RoundTripper {
 	return &routeRT{next: orDefault(next), s: s}
 }
 
-// config returns the compiled current configuration.
-func (s *routeState) config() *routeConfig {
+// route returns the route of a hop to u whose context holds given, as
+// routeConfig.choose does, by the current configuration; or that
+// configuration's error. It compiles the options again when they are not
+// those of the last compilation.
+func (s *routeState) route(u *url.URL, given *Route) (*Route, bool, error) {
 	o := s.source()
-	cur := s.cur.Load()
 	env := s.env
 	if o.TrustEnv && o.EnvPerRequest {
 		env = readRouteEnv()
 	}
-	if cur.compiledFrom(o, env) {
-		return cur
+	c := s.cur.Load()
+	if same, live := c.compiledFrom(o, env); same {
+		if c.err != nil {
+			return nil, false, c.err
+		}
+		if r, changed, fresh := c.choose(u, given, live); fresh {
+			return r, changed, nil
+		}
 	}
-	next := compileRoutes(o, env)
-	s.cur.Store(next) // concurrent compilations of the same change agree
-	return next
+	c = compileRoutes(o, env, s.frozen)
+	s.cur.Store(c) // concurrent compilations of the same change agree
+	if c.err != nil {
+		return nil, false, c.err
+	}
+	r, changed, _ := c.choose(u, given, nil) // c is o.Proxies as it is now
+	return r, changed, nil
 }
 
 type routeRT struct {
@@ -157,13 +188,12 @@ type routeRT struct {
 func (p *routeRT) CloseIdleConnections() { CloseIdleConnections(p.next) }
 
 func (p *routeRT) RoundTrip(req *http.Request) (*http.Response, error) {
-	c := p.s.config()
-	if c.err != nil {
-		CloseRequestBody(req)
-		return nil, c.err
-	}
 	ctx := req.Context()
-	r, changed := c.choose(req.URL, routeFrom(ctx))
+	r, changed, err := p.s.route(req.URL, routeFrom(ctx))
+	if err != nil {
+		CloseRequestBody(req)
+		return nil, err
+	}
 	out := req
 	if changed {
 		out = req.WithContext(context.WithValue(ctx, routeKey{}, r))
