@@ -30,8 +30,8 @@ var reportRows = []string{rowSmallGET, rowSessionGET, rowPostJSON}
 type op func(ctx context.Context) error
 
 // contender is a client the report measures. setup builds its client for a
-// row against srv and returns the row's operation; the client's idle
-// connections are closed when tb ends.
+// row against srv and returns the row's operation, or nil for a row it does
+// not take part in; the client's idle connections are closed when tb ends.
 type contender struct {
 	name  string
 	setup func(tb testing.TB, srv *server, row string) op
@@ -44,6 +44,40 @@ var contenders = []contender{
 	{"net/http", bareOps},
 	{"relay", relayOps},
 	{"carlmjohnson/requests", requestsOps},
+	{"net/http + relay's headers", bareWithRelayHeadersOps},
+}
+
+// bareWithRelayHeadersOps: the small GET of net/http sending the three
+// headers a relay Session sends by default (one more than net/http's two,
+// and a longer Accept-Encoding), to tell their cost on the loopback server
+// from relay's own. It takes part in the small GET rows only.
+func bareWithRelayHeadersOps(tb testing.TB, srv *server, row string) op {
+	if row != rowSmallGET {
+		return nil
+	}
+	c, tr := bareClient()
+	tb.Cleanup(tr.CloseIdleConnections)
+	h := newSession().Headers
+	u := srv.URL + "/small"
+	return func(ctx context.Context) error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return err
+		}
+		for name, values := range h {
+			req.Header[name] = values
+		}
+		resp, err := c.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err == nil {
+			err = statusOK(resp.StatusCode)
+		}
+		return checkHello(b, err)
+	}
 }
 
 // sessionCookie is the one cookie the session GET's jar holds.

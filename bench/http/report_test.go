@@ -66,6 +66,9 @@ func TestReport(t *testing.T) {
 	for range *reportPasses {
 		for _, row := range rows {
 			for _, i := range rand.Perm(len(contenders)) {
+				if ops[row][i] == nil {
+					continue
+				}
 				var m cell
 				var err error
 				if row == rowParallel {
@@ -83,6 +86,9 @@ func TestReport(t *testing.T) {
 	r := summarize(cells)
 	for _, row := range rows {
 		for i, c := range contenders {
+			if ops[row][i] == nil {
+				continue
+			}
 			if s := r.rows[row][i]; !(s.ns > 0) || !(s.allocs > 0) || (row == rowParallel && !(s.rps > 0 && s.p99 > 0)) {
 				t.Errorf("%s, %s: nothing measured: %+v", c.name, row, s)
 			}
@@ -192,6 +198,10 @@ func summarize(cells map[string][][]cell) report {
 		r.passes = len(bare)
 		for _, passes := range byContender {
 			var s summary
+			if len(passes) == 0 {
+				r.rows[row] = append(r.rows[row], s) // not in this row
+				continue
+			}
 			s.ns = median(passes, func(c cell) float64 { return c.ns })
 			s.allocs = median(passes, func(c cell) float64 { return c.allocs })
 			s.rps = median(passes, func(c cell) float64 { return c.rps })
@@ -242,16 +252,23 @@ func (r report) markdown() string {
 		fmt.Fprintf(&b, "| %s |", c.name)
 		for _, row := range reportRows {
 			s, bare := r.rows[row][i], r.rows[row][0]
-			if i == 0 {
+			switch {
+			case s.ns == 0:
+				b.WriteString(" — |")
+				continue
+			case i == 0:
 				fmt.Fprintf(&b, " %.1f µs, %.0f allocs |", s.ns/1e3, s.allocs)
-			} else {
+			default:
 				fmt.Fprintf(&b, " **%.2f×**, %+.0f allocs |", s.ratio, s.allocs-bare.allocs)
 			}
 		}
 		s := r.rows[rowParallel][i]
-		if i == 0 {
+		switch {
+		case s.ns == 0:
+			b.WriteString(" — | — |\n")
+		case i == 0:
 			fmt.Fprintf(&b, " %.0f | %s |\n", s.rps, s.p99.Round(time.Microsecond))
-		} else {
+		default:
 			fmt.Fprintf(&b, " **%.2f×** | %.2f× |\n", s.rpsRatio, s.p99Ratio)
 		}
 	}
