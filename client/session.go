@@ -57,7 +57,8 @@ type Session struct {
 	// Proxies maps keys to proxy URLs like Requests' proxies dict: "http",
 	// "https", "all", "http://host", "all://host", "https://host:port"; the
 	// most specific key wins, and an empty value sends matching URLs direct.
-	// client.Proxy overrides it per request. See docs/proxies.md.
+	// client.Proxy overrides it per request. See docs/proxies.md, also for
+	// what a request sees of changes to a map of more than eight keys.
 	Proxies map[string]string
 	// TLS are the TLS choices of every request that does not make its own
 	// (client.InsecureSkipVerify, client.CABundle, client.ClientCert), as
