@@ -67,17 +67,23 @@ func bareWithRelayHeadersOps(tb testing.TB, srv *server, row string) op {
 		for name, values := range h {
 			req.Header[name] = values
 		}
-		resp, err := c.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		b, err := io.ReadAll(resp.Body)
-		if err == nil {
-			err = statusOK(resp.StatusCode)
-		}
-		return checkHello(b, err)
+		return checkHello(bareDo(c, req))
 	}
+}
+
+// bareDo sends req with c and reads the whole body, failing on a status
+// other than 200.
+func bareDo(c *http.Client, req *http.Request) ([]byte, error) {
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	return b, statusOK(resp.StatusCode)
 }
 
 // sessionCookie is the one cookie the session GET's jar holds.
@@ -137,16 +143,7 @@ func bareOps(tb testing.TB, srv *server, row string) op {
 			}
 			req.Header.Set("X-Request-Id", "42")
 			req.URL.RawQuery = url.Values{"page": {"2"}}.Encode()
-			resp, err := c.Do(req)
-			if err != nil {
-				return err
-			}
-			defer resp.Body.Close()
-			b, err := io.ReadAll(resp.Body)
-			if err == nil {
-				err = statusOK(resp.StatusCode)
-			}
-			return checkHello(b, err)
+			return checkHello(bareDo(c, req))
 		}
 	case rowPostJSON:
 		u := srv.URL + "/json"
