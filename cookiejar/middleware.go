@@ -132,15 +132,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// withCookies returns a shallow copy of req, with a Header map of its own,
-// whose Cookie header is req's (several joined into one) followed by add,
-// each written as http.Request.AddCookie writes it.
+// withCookies returns a clone of req (its URL and header values its own: a
+// caller may edit the response's Request in place) whose Cookie header is
+// req's (several joined into one) followed by add, each written as
+// http.Request.AddCookie writes it, in one string.
 func withCookies(req *http.Request, add []*http.Cookie) *http.Request {
-	out := req.WithContext(req.Context())
-	out.Header = make(http.Header, len(req.Header)+1)
-	for name, values := range req.Header {
-		out.Header[name] = values[:len(values):len(values)] // an append copies
-	}
+	out := req.Clone(req.Context())
 	var b strings.Builder
 	for i, v := range req.Header.Values("Cookie") {
 		if i > 0 {

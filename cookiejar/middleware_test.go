@@ -303,3 +303,30 @@ func TestWithCookiesOrder(t *testing.T) {
 		t.Errorf("got %v", got)
 	}
 }
+
+// TestMiddlewareCopyIsItsOwn checks that the request the middleware sends on
+// shares nothing a caller could edit in place with the caller's request: a
+// response's Request is handed to users, who may change its header values
+// or URL.
+func TestMiddlewareCopyIsItsOwn(t *testing.T) {
+	jar := newTestJar(t)
+	jar.SetCookies(mustParseURL("http://app.test/"), []*http.Cookie{{Name: "a", Value: "1"}})
+	rt := Middleware(jar)(middleware.RoundTripperFunc(func(r *http.Request) (*http.Response, error) {
+		r.Header["X-Team"][0] = "edited"
+		r.URL.Path = "/edited"
+		return &http.Response{StatusCode: http.StatusOK, Header: http.Header{}, Body: http.NoBody, Request: r}, nil
+	}))
+	req, _ := http.NewRequest(http.MethodGet, "http://app.test/docs", nil)
+	req.Header.Set("X-Team", "blue")
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := req.Header.Get("X-Team"); got != "blue" {
+		t.Errorf("caller's X-Team = %q after an edit of the sent copy, want blue", got)
+	}
+	if req.URL.Path != "/docs" {
+		t.Errorf("caller's URL path = %q after an edit of the sent copy, want /docs", req.URL.Path)
+	}
+}
