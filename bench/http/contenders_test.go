@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -69,21 +68,6 @@ func bareWithRelayHeadersOps(tb testing.TB, srv *server, row string) op {
 		}
 		return checkHello(bareDo(c, req))
 	}
-}
-
-// bareDo sends req with c and reads the whole body, failing on a status
-// other than 200.
-func bareDo(c *http.Client, req *http.Request) ([]byte, error) {
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	return b, statusOK(resp.StatusCode)
 }
 
 // sessionCookie is the one cookie the session GET's jar holds.

@@ -140,8 +140,19 @@ func newSession() *client.Session { return client.NewSession() }
 // The operations below are what the benchmarks time; the test runs each
 // once. They return what the caller checks: the body, or its length.
 
+// bareGet is http.Client.Get (which builds the same request) and a read.
 func bareGet(c *http.Client, url string) ([]byte, error) {
-	resp, err := c.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return bareDo(c, req)
+}
+
+// bareDo sends req with c and reads the whole body, failing on a status
+// other than 200.
+func bareDo(c *http.Client, req *http.Request) ([]byte, error) {
+	resp, err := c.Do(req)
 	if err != nil {
 		return nil, err
 	}
@@ -194,16 +205,7 @@ func barePostJSON(ctx context.Context, c *http.Client, url string, v any) ([]byt
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return nil, err
-	}
-	return b, statusOK(resp.StatusCode)
+	return bareDo(c, req)
 }
 
 func relayPostJSON(ctx context.Context, s *client.Session, url string, v any) ([]byte, error) {
