@@ -42,6 +42,12 @@ func TestBadInputIsRejectedBeforeDialing(t *testing.T) {
 			_, err := s2.Get(context.Background(), srv.URL)
 			return err
 		},
+		"a session header name that is not a token": func() error {
+			s2 := newSession(t)
+			s2.Headers["Bad Name"] = []string{"v"}
+			_, err := s2.Get(context.Background(), srv.URL)
+			return err
+		},
 		"NUL in a header value": func() error {
 			_, err := s.Get(context.Background(), srv.URL, client.Header("X-C", "a\x00b"))
 			return err

@@ -187,12 +187,20 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 	if trail != nil {
 		s.noteOptions(trail, cfg)
 	}
-	middleware.MergeDefaults(req, s.Headers, s.Params)
-	cfg.merged = true
-	if err := validate(req); err != nil {
+	// The request's own headers are checked before the merge, the
+	// session's as it copies them: each header is read once.
+	err = validateHeaders(req.Header)
+	if err == nil {
+		err = middleware.MergeCheckedDefaults(req, s.Headers, s.Params, validateHeader)
+	}
+	if err == nil {
+		err = validateLine(req)
+	}
+	if err != nil {
 		middleware.CloseRequestBody(req)
 		return nil, err
 	}
+	cfg.merged = true
 	return req, nil
 }
 

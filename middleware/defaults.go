@@ -74,6 +74,15 @@ func NeedsDefaults(req *http.Request, headers http.Header, params url.Values) bo
 // Defaults. req must be a request the caller owns (a fresh one or a clone
 // whose Header map and URL are its own); http.Request.Clone gives both.
 func MergeDefaults(req *http.Request, headers http.Header, params url.Values) {
+	_ = MergeCheckedDefaults(req, headers, params, nil)
+}
+
+// MergeCheckedDefaults is MergeDefaults calling check, when it is not nil,
+// on each default header before adding it, so that a caller validating what
+// it sends reads the defaults once, in the pass that copies them. The first
+// error check returns stops the merge and is returned; req is then partly
+// merged and should be dropped.
+func MergeCheckedDefaults(req *http.Request, headers http.Header, params url.Values, check func(name string, values []string) error) error {
 	removed := RemovedHeaders(req.Context())
 	if t := explain.From(req.Context()); t != nil {
 		noteDefaults(t, req, headers, params, removed)
@@ -81,14 +90,25 @@ func MergeDefaults(req *http.Request, headers http.Header, params url.Values) {
 	if req.Header == nil {
 		req.Header = make(http.Header, len(headers))
 	}
+	own := len(req.Header) > 0 // else no lookup can find a name
 	// The values are copied into one backing array (sized for one value a
 	// name; more grow it): the request's header may be edited in place (a
 	// prepared request, r.Request), and that must never write into the
 	// defaults.
 	backing := make([]string, 0, len(headers))
 	for name, values := range headers {
-		if _, ok := req.Header[name]; ok || slices.Contains(removed, name) || len(values) == 0 {
+		if len(values) == 0 || removed != nil && slices.Contains(removed, name) {
 			continue
+		}
+		if own {
+			if _, ok := req.Header[name]; ok {
+				continue
+			}
+		}
+		if check != nil {
+			if err := check(name, values); err != nil {
+				return err
+			}
 		}
 		start := len(backing)
 		backing = append(backing, values...)
@@ -102,6 +122,7 @@ func MergeDefaults(req *http.Request, headers http.Header, params url.Values) {
 	if len(params) > 0 {
 		mergeQuery(req.URL, params)
 	}
+	return nil
 }
 
 // mergeQuery appends the params whose keys u's query lacks, keeping u's own
