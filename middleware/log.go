@@ -16,13 +16,15 @@ import (
 // LoggedSensitiveHeaders are the headers whose values the logging middleware
 // replaces with "[redacted]" when it logs headers, on top of those named in
 // LogOptions.Redact: the sensitive headers of relay's security policy
-// (credentials, cookies, and the authentication challenges whose nonces and
-// opaque values the credentials answer) and Set-Cookie, which carries cookie
-// values. Names are matched case-insensitively, in requests and responses
-// alike.
+// (credentials, cookies, the authentication challenges whose nonces and
+// opaque values the credentials answer, and the Authentication-Info fields
+// of RFC 7615, whose nextnonce the next credentials answer) and Set-Cookie,
+// which carries cookie values. Names are matched case-insensitively, in
+// requests and responses alike.
 var LoggedSensitiveHeaders = []string{
 	"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
 	"WWW-Authenticate", "Proxy-Authenticate",
+	"Authentication-Info", "Proxy-Authentication-Info",
 }
 
 // LogOptions configures LogWithOptions.

@@ -372,3 +372,47 @@ func TestLogRedactsChallenges(t *testing.T) {
 		}
 	}
 }
+
+// TestLogRedactsAuthenticationInfo checks that the Authentication-Info and
+// Proxy-Authentication-Info of a response (RFC 7615) are logged redacted:
+// their nextnonce is what the next Digest credentials answer.
+func TestLogRedactsAuthenticationInfo(t *testing.T) {
+	const nextnonce = "nextn0nce-40f2e879449675f2"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Authentication-Info", `nextnonce="`+nextnonce+`", qop=auth, rspauth="6629fae4"`)
+		w.Header().Set("Proxy-Authentication-Info", `nextnonce="`+nextnonce+`"`)
+		w.Header().Set("X-Served-By", "test")
+	}))
+	t.Cleanup(func() {
+		srv.Client().CloseIdleConnections()
+		srv.Close()
+	})
+	core, logs := observer.New(zapcore.DebugLevel)
+	rt := middleware.Log(zap.New(core))(srv.Client().Transport)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.Header.Get("Authentication-Info") == "" {
+		t.Error("the response lost its Authentication-Info")
+	}
+	all := logs.All()
+	if len(all) != 1 {
+		t.Fatalf("%d entries, want 1", len(all))
+	}
+	h, _ := all[0].ContextMap()["response_headers"].(map[string]any)
+	for _, name := range []string{"Authentication-Info", "Proxy-Authentication-Info"} {
+		if got := h[name]; got != "[redacted]" {
+			t.Errorf("logged %s = %v, want [redacted]", name, got)
+		}
+	}
+	if got := h["X-Served-By"]; got != "test" {
+		t.Errorf("logged X-Served-By = %v, want it unredacted", got)
+	}
+	if s := encode(t, all[0]); strings.Contains(s, nextnonce) {
+		t.Errorf("the entry holds the nextnonce: %s", s)
+	}
+}
