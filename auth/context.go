@@ -1,17 +1,21 @@
 package auth
 
-import "context"
+import (
+	"context"
 
-type contextKey struct{}
+	"github.com/relayhttp/relay/internal/relayctx"
+)
 
-type urlContextKey struct{}
+type contextKey struct{ relayctx.KeyBase }
+
+type urlContextKey struct{ relayctx.KeyBase }
 
 // NewContext returns a context that carries a, the authenticator for one
 // request. The auth middleware prefers it to the one it was built with, and
 // binds it to the origin of that request. A nil a turns auth off for the
 // request, netrc included.
 func NewContext(ctx context.Context, a Authenticator) context.Context {
-	return context.WithValue(ctx, contextKey{}, holder{a})
+	return relayctx.WithValue(ctx, contextKey{}, holder{a})
 }
 
 // FromContext returns the authenticator NewContext put in ctx, and whether
@@ -27,7 +31,7 @@ func FromContext(ctx context.Context) (Authenticator, bool) {
 // and, like those, only on the origin where the request's redirect chain
 // starts. A nil a is ignored.
 func NewURLContext(ctx context.Context, a Authenticator) context.Context {
-	return context.WithValue(ctx, urlContextKey{}, holder{a})
+	return relayctx.WithValue(ctx, urlContextKey{}, holder{a})
 }
 
 // URLFromContext returns the authenticator NewURLContext put in ctx, or nil.

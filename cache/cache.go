@@ -1,10 +1,11 @@
 package cache
 
 import (
-	"context"
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/relayhttp/relay/internal/relayctx"
 
 	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/middleware"
@@ -163,7 +164,7 @@ func (s Status) String() string {
 	return "none"
 }
 
-type statusKey struct{}
+type statusKey struct{ relayctx.KeyBase }
 
 // StatusOf returns how the cache answered resp's request: None when resp
 // did not come through a cache.
@@ -197,6 +198,6 @@ func mark(resp *http.Response, req *http.Request, s Status) *http.Response {
 	if explain.On(req.Context()) {
 		explain.Note(req.Context(), explain.Decision{Kind: explain.KindCache, Action: explain.Action(s.String())})
 	}
-	resp.Request = r.WithContext(context.WithValue(r.Context(), statusKey{}, s))
+	resp.Request = r.WithContext(relayctx.WithValue(r.Context(), statusKey{}, s))
 	return resp
 }

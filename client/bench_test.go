@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	neturl "net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,4 +122,54 @@ func BenchmarkOverhead(b *testing.B) {
 			}
 		}
 	})
+}
+
+// callerContext returns a cancelable context holding depth values of its
+// own, as a server handler's context holds the server's, the router's, the
+// tracer's and the logger's: what relay's lookups of its own keys must not
+// walk once for each key (internal/relayctx).
+func callerContext(depth int) (context.Context, context.CancelFunc) {
+	type callerKey int
+	ctx := context.Background()
+	for i := range depth {
+		ctx = context.WithValue(ctx, callerKey(i), i)
+	}
+	return context.WithCancel(ctx)
+}
+
+// BenchmarkCallerContext is BenchmarkOverhead's small GET made with a
+// caller's context of 0 to 32 values: relay's cost should stay flat, as
+// net/http's does.
+func BenchmarkCallerContext(b *testing.B) {
+	const url = "http://example.test/get"
+	for _, depth := range []int{0, 8, 32} {
+		ctx, cancel := callerContext(depth)
+		b.Run("net-http/"+strconv.Itoa(depth), func(b *testing.B) {
+			hc := &http.Client{Transport: cannedTransport{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+				resp, err := hc.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				io.ReadAll(resp.Body)
+				resp.Body.Close()
+			}
+		})
+		b.Run("relay/"+strconv.Itoa(depth), func(b *testing.B) {
+			s := client.NewSession(client.WithTransport(cannedTransport{}))
+			b.ReportAllocs()
+			for b.Loop() {
+				r, err := s.Get(ctx, url)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := r.Bytes(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		cancel()
+	}
 }

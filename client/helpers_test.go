@@ -9,11 +9,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
-	"github.com/relayhttp/relay/transport"
 	"io"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/relayhttp/relay/transport"
 )
 
 func jsonDecode(r io.Reader, v any) error { return json.NewDecoder(r).Decode(v) }

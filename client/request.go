@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/relayhttp/relay/internal/relayctx"
+
 	"github.com/relayhttp/relay/auth"
 	"github.com/relayhttp/relay/middleware"
 )
@@ -81,7 +83,7 @@ func (s *Session) Prepare(ctx context.Context, method, url string, opts ...Optio
 	}
 	// The marker keeps the stack from merging the defaults again, also when
 	// the request is sent through Client.
-	ctx = middleware.WithDefaultsMerged(context.WithValue(req.Context(), readKey{}, cfg.read()))
+	ctx = middleware.WithDefaultsMerged(relayctx.WithValue(req.Context(), readKey{}, cfg.read()))
 	return req.WithContext(ctx), nil
 }
 
@@ -142,7 +144,7 @@ func urlCredentials(req *http.Request) *http.Request {
 }
 
 // readKey carries a prepared request's response options to Send.
-type readKey struct{}
+type readKey struct{ relayctx.KeyBase }
 
 // readConfig is the part of a requestConfig that concerns the response.
 type readConfig struct {
@@ -172,7 +174,9 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 		closeSpec(cfg.body)
 		return nil, errors.New("client: nil Context")
 	}
-	ctx = cfg.context(ctx)
+	// The stack's lookups of relay's keys stop on top of the caller's
+	// context, however deep it is (relayctx).
+	ctx = cfg.context(relayctx.Scope(ctx))
 	ctx, trail := s.explainContext(ctx, cfg)
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
 	if err != nil {

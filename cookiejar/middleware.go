@@ -6,12 +6,14 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/relayhttp/relay/internal/relayctx"
+
 	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/internal/origin"
 	"github.com/relayhttp/relay/middleware"
 )
 
-type cookiesKey struct{}
+type cookiesKey struct{ relayctx.KeyBase }
 
 // WithCookies returns a context that makes Middleware send cookies with a
 // request made with it: per-request cookies, which are sent but never stored
@@ -39,7 +41,7 @@ next:
 		}
 		all = append(all, cp)
 	}
-	return context.WithValue(ctx, cookiesKey{}, all)
+	return relayctx.WithValue(ctx, cookiesKey{}, all)
 }
 
 // CookiesFromContext returns copies of the per-request cookies given to

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+
+	"github.com/relayhttp/relay/internal/relayctx"
 )
 
 // Trail is the decision trail of one call, in the order the decisions were
@@ -25,7 +27,7 @@ type Trail struct {
 	first     [8]Decision // the first decisions' storage: a plain call fits, in the trail's one allocation
 }
 
-type trailKey struct{}
+type trailKey struct{ relayctx.KeyBase }
 
 // made is set once the process has made its first trail, so that until
 // then Note and On cost one atomic load and no context lookup. It never
@@ -39,7 +41,7 @@ func With(ctx context.Context) (context.Context, *Trail) {
 	made.Store(true)
 	t := &Trail{hop: 1, attempt: 1}
 	t.decisions = t.first[:0]
-	return context.WithValue(ctx, trailKey{}, t), t
+	return relayctx.WithValue(ctx, trailKey{}, t), t
 }
 
 // From returns the trail ctx carries, or nil.

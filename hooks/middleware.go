@@ -1,9 +1,10 @@
 package hooks
 
 import (
-	"context"
 	"net/http"
 	"sync/atomic"
+
+	"github.com/relayhttp/relay/internal/relayctx"
 
 	"github.com/relayhttp/relay/middleware"
 )
@@ -69,7 +70,7 @@ type hopState struct {
 	last atomic.Int32
 }
 
-type hopStateKey struct{}
+type hopStateKey struct{ relayctx.KeyBase }
 
 type outer struct {
 	next http.RoundTripper
@@ -87,7 +88,7 @@ func (o *outer) RoundTrip(req *http.Request) (*http.Response, error) {
 	var st *hopState
 	if call != nil && call.hops {
 		st = new(hopState)
-		ctx = context.WithValue(ctx, hopStateKey{}, st)
+		ctx = relayctx.WithValue(ctx, hopStateKey{}, st)
 	}
 	sent, err := requestHooks(req, ctx, sess, call)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/relayhttp/relay/internal/relayctx"
 )
 
 // RequestHook is called before a request is sent. It gets a clone of the
@@ -102,7 +104,7 @@ func (r *Registry) load() *set {
 	return r.cur.Load()
 }
 
-type contextKey struct{}
+type contextKey struct{ relayctx.KeyBase }
 
 func fromContext(ctx context.Context) *set {
 	s, _ := ctx.Value(contextKey{}).(*set)
@@ -112,7 +114,7 @@ func fromContext(ctx context.Context) *set {
 func with(ctx context.Context, f func(*set)) context.Context {
 	s := fromContext(ctx).clone()
 	f(s)
-	return context.WithValue(ctx, contextKey{}, s)
+	return relayctx.WithValue(ctx, contextKey{}, s)
 }
 
 // WithRequestHook returns a context whose requests run fn as a request hook,

@@ -1,16 +1,20 @@
 package middleware
 
-import "context"
+import (
+	"context"
+
+	"github.com/relayhttp/relay/internal/relayctx"
+)
 
 // attemptKey is the context key of the attempt number.
-type attemptKey struct{}
+type attemptKey struct{ relayctx.KeyBase }
 
 // WithAttempt returns a context that records that a request made with it is
 // attempt n (1 for the first) of a call. The retry middleware sets it on
 // every attempt after the first, and on the first when ctx already carries
 // another number; the logging middleware reports it.
 func WithAttempt(ctx context.Context, n int) context.Context {
-	return context.WithValue(ctx, attemptKey{}, n)
+	return relayctx.WithValue(ctx, attemptKey{}, n)
 }
 
 // Attempt returns the attempt number recorded in ctx by WithAttempt, or 1

@@ -4,14 +4,16 @@ import (
 	"context"
 	"net/http"
 	"slices"
+
+	"github.com/relayhttp/relay/internal/relayctx"
 )
 
 // Context keys of the per-request settings this package reads. Each is an
 // unexported type so no other package can collide with it.
 type (
-	withoutKey        struct{}
-	defaultsMergedKey struct{}
-	rawBodyKey        struct{}
+	withoutKey        struct{ relayctx.KeyBase }
+	defaultsMergedKey struct{ relayctx.KeyBase }
+	rawBodyKey        struct{ relayctx.KeyBase }
 )
 
 // WithoutHeaders returns a context that tells the defaults middleware not to
@@ -25,7 +27,7 @@ func WithoutHeaders(ctx context.Context, names ...string) context.Context {
 	for _, n := range names {
 		all = append(all, http.CanonicalHeaderKey(n))
 	}
-	return context.WithValue(ctx, withoutKey{}, all)
+	return relayctx.WithValue(ctx, withoutKey{}, all)
 }
 
 // RemovedHeaders returns the canonical names given to WithoutHeaders in ctx.
@@ -43,7 +45,7 @@ func isRemoved(ctx context.Context, canonical string) bool {
 // request made with it already carries the session's defaults (a prepared
 // request), so a header the caller deleted from it stays deleted.
 func WithDefaultsMerged(ctx context.Context) context.Context {
-	return context.WithValue(ctx, defaultsMergedKey{}, true)
+	return relayctx.WithValue(ctx, defaultsMergedKey{}, true)
 }
 
 // DefaultsMerged reports whether ctx was made by WithDefaultsMerged.
@@ -56,7 +58,7 @@ func DefaultsMerged(ctx context.Context) bool {
 // return the body of a response to a request made with it as it came off the
 // wire, still encoded (Requests' Response.raw).
 func WithRawBody(ctx context.Context) context.Context {
-	return context.WithValue(ctx, rawBodyKey{}, true)
+	return relayctx.WithValue(ctx, rawBodyKey{}, true)
 }
 
 // RawBody reports whether ctx was made by WithRawBody.
@@ -66,7 +68,7 @@ func RawBody(ctx context.Context) bool {
 }
 
 // cacheLookupKey is the context key of WithCacheLookup.
-type cacheLookupKey struct{}
+type cacheLookupKey struct{ relayctx.KeyBase }
 
 // WithCacheLookup returns a context that tells the logging middleware why a
 // cache above it sends the request: "miss" (nothing usable stored) or
@@ -74,7 +76,7 @@ type cacheLookupKey struct{}
 // it; the log line of each attempt then carries a "cache" field. A hit
 // sends nothing, so it has no attempt to log.
 func WithCacheLookup(ctx context.Context, why string) context.Context {
-	return context.WithValue(ctx, cacheLookupKey{}, why)
+	return relayctx.WithValue(ctx, cacheLookupKey{}, why)
 }
 
 // CacheLookup returns what WithCacheLookup put in ctx, or "".

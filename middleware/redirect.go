@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/relayhttp/relay/internal/relayctx"
+
 	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/internal/origin"
 )
@@ -260,14 +262,14 @@ func Hops(resp *http.Response) []*http.Response {
 }
 
 type (
-	noRedirectsKey  struct{}
-	maxRedirectsKey struct{}
+	noRedirectsKey  struct{ relayctx.KeyBase }
+	maxRedirectsKey struct{ relayctx.KeyBase }
 )
 
 // WithoutRedirects returns a context that tells the redirect middleware to
 // return a redirect response to a request made with it as it is.
 func WithoutRedirects(ctx context.Context) context.Context {
-	return context.WithValue(ctx, noRedirectsKey{}, true)
+	return relayctx.WithValue(ctx, noRedirectsKey{}, true)
 }
 
 // WithMaxRedirects returns a context that sets the redirect limit of a
@@ -276,7 +278,7 @@ func WithMaxRedirects(ctx context.Context, n int) context.Context {
 	if n == 0 {
 		n = -1
 	}
-	return context.WithValue(ctx, maxRedirectsKey{}, n)
+	return relayctx.WithValue(ctx, maxRedirectsKey{}, n)
 }
 
 // maxRedirects returns the context's limit (0: not set) and whether

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/relayhttp/relay/internal/relayctx"
+
 	"github.com/relayhttp/relay/explain"
 )
 
@@ -79,7 +81,7 @@ func (e *RetryError) Error() string {
 
 func (e *RetryError) Unwrap() error { return e.Err }
 
-type retryKey struct{}
+type retryKey struct{ relayctx.KeyBase }
 
 // WithRetry returns a context that makes the retry middleware use o for a
 // request made with it, in place of the session's options, even when the
@@ -87,7 +89,7 @@ type retryKey struct{}
 // for the request. o.Statuses is copied.
 func WithRetry(ctx context.Context, o RetryOptions) context.Context {
 	o.Statuses = slices.Clone(o.Statuses)
-	return context.WithValue(ctx, retryKey{}, &o)
+	return relayctx.WithValue(ctx, retryKey{}, &o)
 }
 
 // Retry returns a middleware that retries every request that may be retried

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+
+	"github.com/relayhttp/relay/internal/relayctx"
 )
 
 // A Route is where one hop's connection comes from: the proxy it goes
@@ -169,7 +171,7 @@ func (r *Route) under(lower *Route) bool {
 }
 
 // routeKey is the context key of a route.
-type routeKey struct{}
+type routeKey struct{ relayctx.KeyBase }
 
 // WithRoute returns a context whose requests take the settings r chooses
 // over those of a session, the environment and the transport: the
@@ -183,7 +185,7 @@ func WithRoute(ctx context.Context, r Route) context.Context {
 	if prev, ok := RouteFromContext(ctx); ok {
 		r.under(&prev)
 	}
-	return context.WithValue(ctx, routeKey{}, &r)
+	return relayctx.WithValue(ctx, routeKey{}, &r)
 }
 
 // RouteFromContext returns the route in ctx and whether there is one.

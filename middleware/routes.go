@@ -1,11 +1,12 @@
 package middleware
 
 import (
-	"context"
 	"maps"
 	"net/http"
 	"net/url"
 	"sync/atomic"
+
+	"github.com/relayhttp/relay/internal/relayctx"
 
 	"github.com/relayhttp/relay/explain"
 )
@@ -196,7 +197,7 @@ func (p *routeRT) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	out := req
 	if changed {
-		out = req.WithContext(context.WithValue(ctx, routeKey{}, r))
+		out = req.WithContext(relayctx.WithValue(ctx, routeKey{}, r))
 	}
 	var proxy *url.URL // the proxy the hop is known to go through
 	if r != nil && r.ProxySource.Set() {

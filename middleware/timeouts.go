@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/relayhttp/relay/internal/relayctx"
+
 	"github.com/relayhttp/relay/explain"
 )
 
@@ -102,7 +104,7 @@ func (e *TimeoutError) Is(target error) bool { return target == context.Deadline
 // Timeout reports true: the error is a timeout, as net.Error defines it.
 func (e *TimeoutError) Timeout() bool { return true }
 
-type timeoutsKey struct{}
+type timeoutsKey struct{ relayctx.KeyBase }
 
 // WithTimeouts returns a context whose requests use t's non-zero fields in
 // place of the Timeouts already in ctx and of the session's (the request's
@@ -111,7 +113,7 @@ type timeoutsKey struct{}
 // the context it dials with, so they hold even without the middleware.
 func WithTimeouts(ctx context.Context, t Timeouts) context.Context {
 	prev, _ := ctx.Value(timeoutsKey{}).(Timeouts)
-	return context.WithValue(ctx, timeoutsKey{}, prev.With(t))
+	return relayctx.WithValue(ctx, timeoutsKey{}, prev.With(t))
 }
 
 // RequestTimeouts returns the Timeouts set in ctx by WithTimeouts or by the
@@ -177,7 +179,7 @@ func (m *timeouts) RoundTrip(req *http.Request) (*http.Response, error) {
 	inCtx, _ := ctx.Value(timeoutsKey{}).(Timeouts)
 	t := m.source().With(inCtx)
 	if t.Connect != inCtx.Connect || t.TLSHandshake != inCtx.TLSHandshake {
-		ctx = context.WithValue(ctx, timeoutsKey{}, t) // for the base transport's dialer
+		ctx = relayctx.WithValue(ctx, timeoutsKey{}, t) // for the base transport's dialer
 	}
 	if t.ResponseHeader <= 0 && t.IdleBody <= 0 {
 		if ctx != req.Context() {
