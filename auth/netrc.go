@@ -104,6 +104,19 @@ func (f *NetrcFile) Entries() []NetrcEntry {
 	return out
 }
 
+// Len returns the number of the file's entries, the default entry included;
+// 0 for a nil f.
+func (f *NetrcFile) Len() int {
+	if f == nil {
+		return 0
+	}
+	n := len(f.machines)
+	if f.def != nil {
+		n++
+	}
+	return n
+}
+
 // NetrcPath returns the netrc file relay reads by default: the NETRC
 // environment variable if it is set (a leading "~/" is the home directory),
 // else .netrc in the user's home directory, or _netrc there if only that one

@@ -44,6 +44,9 @@ func TestParseNetrc(t *testing.T) {
 			if diff := cmp.Diff(tc.want, f.Entries(), ignoreBasic, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("entries mismatch (-want +got):\n%s", diff)
 			}
+			if f.Len() != len(tc.want) {
+				t.Errorf("Len() = %d, want %d", f.Len(), len(tc.want))
+			}
 		})
 	}
 }

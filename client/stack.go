@@ -19,14 +19,17 @@ import (
 
 // mountStack wraps a mounted transport, routed (transport.Routed), in the
 // per-mount middlewares. Each runs per redirect hop; hooks and logging run
-// per attempt. name names the mount in errors.
+// per attempt. A request that needs only the jar, the route and
+// decompression takes the light path (quiet.go). name names the mount in
+// errors.
 func (s *Session) mountStack(rt http.RoundTripper, name string) http.RoundTripper {
 	routed := transport.Routed(rt, transport.PoolsOptions{Logger: s.logger, Name: name})
-	return middleware.Chain(&guarded{&sendPosition{next: routed, sends: &s.sends}},
-		cookiejar.MiddlewareFrom(s.currentJar),
+	jar, decompress := cookiejar.MiddlewareFrom(s.currentJar), middleware.Decompress()
+	full := middleware.Chain(&guarded{&sendPosition{next: routed, sends: &s.sends}},
+		jar,
 		auth.MiddlewareWithOptions(auth.MiddlewareOptions{Auth: s.currentAuth, Netrc: s.currentNetrc}),
 		s.route,
-		middleware.Decompress(),
+		decompress,
 		middleware.LogAnswersFrom(s.logOptions, cache.Answered), // the cache's hits, which logging below never sees
 		cache.MiddlewareFrom(s.currentCache),
 		middleware.RetryFrom(func() *RetryOptions { return s.retry }),
@@ -34,6 +37,8 @@ func (s *Session) mountStack(rt http.RoundTripper, name string) http.RoundTrippe
 		hooks.HopMiddleware(&s.Hooks),
 		middleware.LogFrom(s.logOptions),
 	)
+	light := middleware.Chain(&guarded{routed}, jar, s.route, decompress)
+	return &mountPaths{full: full, light: light, s: s}
 }
 
 func (s *Session) routeOptions() middleware.RouteOptions {

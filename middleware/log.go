@@ -42,6 +42,19 @@ type LogOptions struct {
 	Redact []string
 }
 
+// Enabled reports whether a logging middleware with o can log anything:
+// whether o.Logger is enabled at o.Level, or at the level of an attempt
+// that ended in an error. A Session sends a request past its logging
+// middlewares when it is not (the logger's level is read each time, so a
+// zap.AtomicLevel raised later is seen).
+func (o LogOptions) Enabled() bool {
+	if o.Logger == nil {
+		return false
+	}
+	core := o.Logger.Core()
+	return core.Enabled(o.Level) || core.Enabled(max(o.Level, zapcore.WarnLevel))
+}
+
 // Log returns a middleware that logs one structured entry to l for every
 // request that goes through it: LogWithOptions with the default options.
 func Log(l *zap.Logger) Middleware {
@@ -115,12 +128,7 @@ func (l *logger) RoundTrip(req *http.Request) (*http.Response, error) {
 	if l.source != nil {
 		o = l.source()
 	}
-	if o.Logger == nil {
-		return l.next.RoundTrip(req)
-	}
-	core := o.Logger.Core()
-	errLevel := max(o.Level, zapcore.WarnLevel)
-	if !core.Enabled(o.Level) && !core.Enabled(errLevel) {
+	if !o.Enabled() {
 		return l.next.RoundTrip(req)
 	}
 	start := time.Now()

@@ -83,11 +83,15 @@ func Scope(ctx context.Context) context.Context {
 	case *boundary, *value:
 		return ctx
 	}
-	if ctx == context.Background() || ctx == context.TODO() || ctx.Value(marker{}) != nil {
+	if ctx == context.Background() || ctx == context.TODO() || Holds(ctx) {
 		return ctx
 	}
 	return &boundary{ctx}
 }
+
+// Holds reports whether ctx holds any relay value: one lookup, which stops
+// at a boundary.
+func Holds(ctx context.Context) bool { return ctx.Value(marker{}) != nil }
 
 func contextName(c context.Context) string {
 	if s, ok := c.(interface{ String() string }); ok {

@@ -189,3 +189,23 @@ func TestNoPlainWithValue(t *testing.T) {
 		t.Errorf("context.WithValue in %v: set relay's context values with relayctx.WithValue", bad)
 	}
 }
+
+func TestHolds(t *testing.T) {
+	caller, _ := deep(3)
+	cases := map[string]struct {
+		ctx  context.Context
+		want bool
+	}{
+		"Background":                     {context.Background(), false},
+		"a caller's values":              {caller, false},
+		"scoped":                         {Scope(caller), false},
+		"a relay value":                  {WithValue(caller, relayKey{}, 1), true},
+		"a relay value under a caller's": {context.WithValue(WithValue(context.Background(), relayKey{}, 1), userKey{}, 2), true},
+		"a relay value over a boundary":  {WithValue(Scope(caller), otherKey{}, 1), true},
+	}
+	for name, c := range cases {
+		if got := Holds(c.ctx); got != c.want {
+			t.Errorf("%s: Holds = %v, want %v", name, got, c.want)
+		}
+	}
+}
