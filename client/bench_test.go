@@ -79,41 +79,17 @@ func (cannedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 // cookie, a per-request header and a param.
 func BenchmarkOverhead(b *testing.B) {
 	ctx := context.Background()
-	const url = "http://example.test/get"
-	b.Run("net-http", func(b *testing.B) {
-		hc := &http.Client{Transport: cannedTransport{}}
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := hc.Get(url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			io.ReadAll(resp.Body)
-			resp.Body.Close()
-		}
-	})
-	b.Run("relay", func(b *testing.B) {
-		s := client.NewSession(client.WithTransport(cannedTransport{}))
-		b.ReportAllocs()
-		for b.Loop() {
-			r, err := s.Get(ctx, url)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := r.Bytes(); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
+	b.Run("net-http", func(b *testing.B) { benchCannedBare(b, ctx) })
+	b.Run("relay", func(b *testing.B) { benchCannedRelay(b, ctx) })
 	b.Run("session-get", func(b *testing.B) {
 		s := client.NewSession(client.WithTransport(cannedTransport{}))
 		s.Headers.Set("X-Api-Version", "2")
 		s.Headers.Set("X-Client", "bench")
-		u, _ := neturl.Parse(url)
+		u, _ := neturl.Parse(cannedURL)
 		s.Jar.SetCookies(u, []*http.Cookie{{Name: "session", Value: "abc123"}})
 		b.ReportAllocs()
 		for b.Loop() {
-			r, err := s.Get(ctx, url, client.Header("X-Request-Id", "42"), client.Param("page", "2"))
+			r, err := s.Get(ctx, cannedURL, client.Header("X-Request-Id", "42"), client.Param("page", "2"))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -141,35 +117,43 @@ func callerContext(depth int) (context.Context, context.CancelFunc) {
 // caller's context of 0 to 32 values: relay's cost should stay flat, as
 // net/http's does.
 func BenchmarkCallerContext(b *testing.B) {
-	const url = "http://example.test/get"
 	for _, depth := range []int{0, 8, 32} {
 		ctx, cancel := callerContext(depth)
-		b.Run("net-http/"+strconv.Itoa(depth), func(b *testing.B) {
-			hc := &http.Client{Transport: cannedTransport{}}
-			b.ReportAllocs()
-			for b.Loop() {
-				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-				resp, err := hc.Do(req)
-				if err != nil {
-					b.Fatal(err)
-				}
-				io.ReadAll(resp.Body)
-				resp.Body.Close()
-			}
-		})
-		b.Run("relay/"+strconv.Itoa(depth), func(b *testing.B) {
-			s := client.NewSession(client.WithTransport(cannedTransport{}))
-			b.ReportAllocs()
-			for b.Loop() {
-				r, err := s.Get(ctx, url)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if _, err := r.Bytes(); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		b.Run("net-http/"+strconv.Itoa(depth), func(b *testing.B) { benchCannedBare(b, ctx) })
+		b.Run("relay/"+strconv.Itoa(depth), func(b *testing.B) { benchCannedRelay(b, ctx) })
 		cancel()
+	}
+}
+
+// cannedURL is the URL of the small GETs over cannedTransport.
+const cannedURL = "http://example.test/get"
+
+// benchCannedBare times an http.Client's small GET over cannedTransport.
+func benchCannedBare(b *testing.B, ctx context.Context) {
+	hc := &http.Client{Transport: cannedTransport{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, cannedURL, nil)
+		resp, err := hc.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.ReadAll(resp.Body)
+		resp.Body.Close()
+	}
+}
+
+// benchCannedRelay times a default Session's small GET over cannedTransport.
+func benchCannedRelay(b *testing.B, ctx context.Context) {
+	s := client.NewSession(client.WithTransport(cannedTransport{}))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := s.Get(ctx, cannedURL)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := r.Bytes(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
