@@ -5,9 +5,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/relayhttp/relay/internal/relayctx"
-
 	"github.com/relayhttp/relay/explain"
+	"github.com/relayhttp/relay/internal/relayctx"
 	"github.com/relayhttp/relay/middleware"
 )
 

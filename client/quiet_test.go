@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/relayhttp/relay/auth"
@@ -16,7 +17,6 @@ import (
 	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/hooks"
 	"github.com/relayhttp/relay/middleware"
-	"go.uber.org/zap/zapcore"
 )
 
 // TestQuiet pins which requests take a mount's light path: a default

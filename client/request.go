@@ -9,9 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/relayhttp/relay/internal/relayctx"
-
 	"github.com/relayhttp/relay/auth"
+	"github.com/relayhttp/relay/internal/relayctx"
 	"github.com/relayhttp/relay/middleware"
 )
 

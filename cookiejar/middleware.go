@@ -6,10 +6,9 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/relayhttp/relay/internal/relayctx"
-
 	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/internal/origin"
+	"github.com/relayhttp/relay/internal/relayctx"
 	"github.com/relayhttp/relay/middleware"
 )
 

@@ -5,7 +5,6 @@ import (
 	"sync/atomic"
 
 	"github.com/relayhttp/relay/internal/relayctx"
-
 	"github.com/relayhttp/relay/middleware"
 )
 

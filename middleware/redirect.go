@@ -8,10 +8,9 @@ import (
 	"net/url"
 	"slices"
 
-	"github.com/relayhttp/relay/internal/relayctx"
-
 	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/internal/origin"
+	"github.com/relayhttp/relay/internal/relayctx"
 )
 
 // DefaultMaxRedirects is how many redirects a chain may follow: 30, as

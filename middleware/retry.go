@@ -8,9 +8,8 @@ import (
 	"slices"
 	"time"
 
-	"github.com/relayhttp/relay/internal/relayctx"
-
 	"github.com/relayhttp/relay/explain"
+	"github.com/relayhttp/relay/internal/relayctx"
 )
 
 // Defaults of RetryOptions.

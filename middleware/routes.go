@@ -6,9 +6,8 @@ import (
 	"net/url"
 	"sync/atomic"
 
-	"github.com/relayhttp/relay/internal/relayctx"
-
 	"github.com/relayhttp/relay/explain"
+	"github.com/relayhttp/relay/internal/relayctx"
 )
 
 // RouteOptions configures Routes and RoutesFrom: the session's layer of

@@ -8,9 +8,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/relayhttp/relay/internal/relayctx"
-
 	"github.com/relayhttp/relay/explain"
+	"github.com/relayhttp/relay/internal/relayctx"
 )
 
 // Timeouts bounds the phases of a request separately. The total time of a
