@@ -42,14 +42,12 @@ func (m *mountPaths) CloseIdleConnections() { middleware.CloseIdleConnections(m.
 // option, an explain trail, a hop's retry attempt) sends it the full path:
 // one lookup, instead of one for each kind of value.
 func (s *Session) quiet(req *http.Request) bool {
-	if s.Auth != nil || s.Cache != nil || s.retry != nil || s.timeouts != (Timeouts{}) || s.sends.Load() != nil {
+	if s.Auth != nil || s.Cache != nil || s.sends.Load() != nil || relayctx.Holds(req.Context()) {
 		return false
 	}
-	if relayctx.Holds(req.Context()) {
+	if !s.plain && (s.retry != nil || s.timeouts != (Timeouts{}) || s.logOptions().Enabled()) {
 		return false
 	}
-	if f, err := s.currentNetrc(); f.Len() > 0 || err != nil { // an entry may apply; an error fails the request
-		return false
-	}
-	return !s.logOptions().Enabled()
+	f, err := s.currentNetrc()
+	return f.Len() == 0 && err == nil // else an entry may apply, or the error fails the request
 }

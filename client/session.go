@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/relayhttp/relay/auth"
 	"github.com/relayhttp/relay/cache"
@@ -106,6 +107,7 @@ type Session struct {
 	timeouts Timeouts                                   // WithTimeouts
 	retry    *RetryOptions                              // WithRetry; nil: off
 	check    func(*http.Request, []*http.Request) error // WithHTTPClient's CheckRedirect
+	plain    bool                                       // no retries, no timeouts, a no-op logger: set once, for quiet
 
 	mu        sync.Mutex // serialises Mount, Use and MarkSensitive
 	router    *transport.Router
@@ -164,6 +166,7 @@ func NewSession(opts ...SessionOption) *Session {
 		s.base, s.baseErr = transport.New(transport.Logger(s.logger), transport.IgnoreEnvironment(), transport.Proxy(nil))
 	}
 	s.netrc = auth.NetrcSource("", s.logger)
+	s.plain = s.retry == nil && s.timeouts == (Timeouts{}) && s.logger.Core() == zapcore.NewNopCore()
 	// A bad environment (HTTPS_PROXY=ftp://…) fails each request, naming the
 	// variable, until TrustEnv is turned off.
 	s.route, _ = middleware.RoutesFrom(s.routeOptions)

@@ -231,6 +231,12 @@ func (s *ProxySelector) choose(u *url.URL, live map[string]string) (proxyEntry, 
 	return proxyEntry{}, true
 }
 
+// choosesNone reports whether s sends every URL direct: no keys, and no
+// proxy in the environment it reads.
+func (s *ProxySelector) choosesNone() bool {
+	return len(s.byKey) == 0 && !s.envNames[slotHTTP].Set() && !s.envNames[slotHTTPS].Set()
+}
+
 // ProxyFunc returns s.Proxy in the form [http.Transport.Proxy] takes.
 func (s *ProxySelector) ProxyFunc() func(*http.Request) (*url.URL, error) {
 	return func(req *http.Request) (*url.URL, error) { return s.Proxy(req.URL), nil }

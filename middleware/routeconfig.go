@@ -26,6 +26,7 @@ type routeConfig struct {
 	session Route // the session layer's TLS
 	envTLS  Route // the environment's CA bundle, with o.TrustEnv
 	err     error
+	direct  bool // no proxy and no TLS settings for any URL: choose need not look
 }
 
 // compileRoutes compiles o in env. With frozen, o.Proxies never changes (a
@@ -36,6 +37,7 @@ func compileRoutes(o RouteOptions, env routeEnv, frozen bool) *routeConfig {
 	c.seen = seeProxies(o.Proxies, frozen, c.err != nil)
 	c.o = o
 	c.o.Proxies = nil // c.seen has what is needed of it
+	c.direct = c.err == nil && c.sel.choosesNone() && !c.session.Chooses() && !c.envTLS.Chooses()
 	return c
 }
 
@@ -91,6 +93,9 @@ func (c *routeConfig) compiledFrom(o RouteOptions, env routeEnv) (same bool, liv
 // that can match u still say what c was compiled from; when they do not,
 // the route is not to be used: c is stale.
 func (c *routeConfig) choose(u *url.URL, given *Route, live map[string]string) (r *Route, changed, fresh bool) {
+	if c.direct && given == nil && live == nil {
+		return nil, false, true // what the selector would say, without asking it
+	}
 	if given == nil && !c.session.Chooses() {
 		e, fresh := c.sel.choose(u, live)
 		switch {
