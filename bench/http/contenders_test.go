@@ -46,6 +46,13 @@ var contenders = []contender{
 	{"net/http + relay's headers", bareWithRelayHeadersOps},
 }
 
+// The places in contenders the report reads by name.
+const (
+	relayAt       = 1
+	peerAt        = 2
+	withHeadersAt = 3
+)
+
 // bareWithRelayHeadersOps: the small GET of net/http sending the three
 // headers a relay Session sends by default (one more than net/http's two,
 // and a longer Accept-Encoding), to tell their cost on the loopback server
