@@ -1,13 +1,13 @@
 // Package relayctx keeps relay's context values apart from the caller's.
 //
-// A request's middlewares look up about ten of relay's context keys between
-// them (per-call options, the explain trail, the route, hooks), and most of
-// the time none is set: each lookup then walks the caller's whole context, which
-// in a server handler holds the server's, the router's, the tracer's and
-// the logger's values, and more. Scope puts a boundary on top of a context
-// that holds no relay value, and the boundary answers every relay key with
-// nil at once, so that the cost of a request does not grow with the depth
-// of its caller's context.
+// A request's middlewares look up about ten of relay's context keys
+// between them (per-call options, the explain trail, the route, hooks), and
+// most of the time none is set: each lookup then walks the caller's whole
+// context, which in a server handler holds the server's, the router's, the
+// tracer's and the logger's values, and more. Scope puts a boundary on top
+// of a context that holds no relay value, and the boundary answers every
+// relay key with nil at once, so that the cost of a request does not grow
+// with the depth of its caller's context.
 //
 // For that to hold, every relay context value is set with WithValue, whose
 // key is a Key, and never with context.WithValue: the one lookup Scope makes
