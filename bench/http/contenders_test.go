@@ -20,9 +20,15 @@ const (
 	rowSmallGET   = "small GET"
 	rowSessionGET = "session GET"
 	rowPostJSON   = "POST JSON"
+	rowHTTP2      = "HTTP/2 GET" // the small GET over TLS with HTTP/2, against the report's second server
 )
 
-var reportRows = []string{rowSmallGET, rowSessionGET, rowPostJSON}
+// reportRows are the rows measured one request after another; peerRows
+// are those of the comparison with carlmjohnson/requests.
+var (
+	reportRows = []string{rowSmallGET, rowSessionGET, rowPostJSON, rowHTTP2}
+	peerRows   = []string{rowSmallGET, rowSessionGET, rowPostJSON}
+)
 
 // op is one request of a row, checked: an error if the answer is not the
 // expected one. It is safe for concurrent use.
@@ -115,8 +121,14 @@ func checkEcho(b []byte, err error) error {
 // GET sets the default headers itself and has the client's Jar.
 func bareOps(tb testing.TB, srv *server, row string) op {
 	c, tr := bareClient()
+	if row == rowHTTP2 {
+		c, tr = h2Bare(tb, srv)
+	}
 	tb.Cleanup(tr.CloseIdleConnections)
 	switch row {
+	case rowHTTP2:
+		u := srv.URL + "/small"
+		return func(context.Context) error { return checkHello(bareGet(c, u)) }
 	case rowSmallGET:
 		u := srv.URL + "/small"
 		return func(context.Context) error { return checkHello(bareGet(c, u)) }
@@ -147,8 +159,14 @@ func bareOps(tb testing.TB, srv *server, row string) op {
 // session's Headers and Jar.
 func relayOps(tb testing.TB, srv *server, row string) op {
 	s := newSession()
+	if row == rowHTTP2 {
+		s = h2Session(tb, srv)
+	}
 	tb.Cleanup(s.CloseIdleConnections)
 	switch row {
+	case rowHTTP2:
+		u := srv.URL + "/small"
+		return func(ctx context.Context) error { return checkHello(relayGet(ctx, s, u)) }
 	case rowSmallGET:
 		u := srv.URL + "/small"
 		return func(ctx context.Context) error { return checkHello(relayGet(ctx, s, u)) }
@@ -180,6 +198,9 @@ func relayOps(tb testing.TB, srv *server, row string) op {
 // transport; the session GET clones a base builder that has the defaults.
 func requestsOps(tb testing.TB, srv *server, row string) op {
 	c, tr := bareClient()
+	if row == rowHTTP2 {
+		c, tr = h2Bare(tb, srv)
+	}
 	tb.Cleanup(tr.CloseIdleConnections)
 	fetch := func(ctx context.Context, rb *requests.Builder) ([]byte, error) {
 		var buf bytes.Buffer
@@ -187,7 +208,7 @@ func requestsOps(tb testing.TB, srv *server, row string) op {
 		return buf.Bytes(), err
 	}
 	switch row {
-	case rowSmallGET:
+	case rowSmallGET, rowHTTP2:
 		u := srv.URL + "/small"
 		return func(ctx context.Context) error { return checkHello(fetch(ctx, requests.URL(u).Client(c))) }
 	case rowSessionGET:

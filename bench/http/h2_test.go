@@ -24,15 +24,22 @@ func newH2Server(tb testing.TB) *server {
 	return s
 }
 
-// h2Clients returns a bare client and a relay session that trust s's
-// certificate, with the same transport settings otherwise (relay's base
-// transport; DefaultTransport's with 100 idle connections per host).
-func h2Clients(tb testing.TB, s *server) (*http.Client, *http.Transport, *client.Session) {
+// h2Bare returns a bare client that trusts s's certificate, with
+// DefaultTransport's settings and 100 idle connections per host, as
+// bareClient.
+func h2Bare(tb testing.TB, s *server) (*http.Client, *http.Transport) {
 	tb.Helper()
 	roots := x509.NewCertPool()
 	roots.AddCert(s.Certificate())
 	c, t := bareClient()
 	t.TLSClientConfig = &tls.Config{RootCAs: roots}
+	return c, t
+}
+
+// h2Session returns a relay session whose base transport (transport.New)
+// trusts s's certificate through a CA bundle file.
+func h2Session(tb testing.TB, s *server) *client.Session {
+	tb.Helper()
 	bundle := filepath.Join(tb.TempDir(), "ca.pem")
 	pemBytes := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: s.Certificate().Raw})
 	if err := os.WriteFile(bundle, pemBytes, 0o600); err != nil {
@@ -42,13 +49,14 @@ func h2Clients(tb testing.TB, s *server) (*http.Client, *http.Transport, *client
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return c, t, client.NewSession(client.WithTransport(rt))
+	return client.NewSession(client.WithTransport(rt))
 }
 
 // TestHTTP2 checks that both sides of BenchmarkHTTP2GET speak HTTP/2.
 func TestHTTP2(t *testing.T) {
 	s := newH2Server(t)
-	c, tr, sess := h2Clients(t, s)
+	c, tr := h2Bare(t, s)
+	sess := h2Session(t, s)
 	defer tr.CloseIdleConnections()
 	defer sess.CloseIdleConnections()
 	resp, err := c.Get(s.URL + "/small")
@@ -74,7 +82,8 @@ func TestHTTP2(t *testing.T) {
 func BenchmarkHTTP2GET(b *testing.B) {
 	s := newH2Server(b)
 	url := s.URL + "/small"
-	c, tr, sess := h2Clients(b, s)
+	c, tr := h2Bare(b, s)
+	sess := h2Session(b, s)
 	defer tr.CloseIdleConnections()
 	defer sess.CloseIdleConnections()
 	ctx := context.Background()

@@ -46,17 +46,20 @@ type cell struct {
 // one CPU and the time is the work done; the 64-goroutine row runs on all
 // CPUs.
 func TestReport(t *testing.T) {
-	srv := newServer(t)
+	srv, h2 := newServer(t), newH2Server(t)
 	ctx := context.Background()
 	rows := append(slices.Clone(reportRows), rowParallel)
 	ops := map[string][]op{} // row -> contender -> op
 	for _, row := range rows {
-		setupRow := row
-		if row == rowParallel {
+		setupRow, rowSrv := row, srv
+		switch row {
+		case rowParallel:
 			setupRow = rowSmallGET
+		case rowHTTP2:
+			rowSrv = h2
 		}
 		for _, c := range contenders {
-			ops[row] = append(ops[row], c.setup(t, srv, setupRow))
+			ops[row] = append(ops[row], c.setup(t, rowSrv, setupRow))
 		}
 	}
 	cells := map[string][][]cell{} // row -> contender -> passes
@@ -270,8 +273,11 @@ func (r report) markdown() string {
 	fmt.Fprintf(&b, "Run: %s, %s, %d CPUs (%s), %s; %d passes, %d requests per sequential measurement, %d for the 64 goroutines.\n\n",
 		time.Now().UTC().Format("2006-01-02"), runtime.Version(), runtime.NumCPU(), cpuModel(), runtime.GOOS+"/"+runtime.GOARCH,
 		r.passes, *reportRequests, *reportParallel)
-	b.WriteString("| client | small GET | session GET | POST JSON | 64 goroutines: req/s | p99 |\n")
-	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| client |")
+	for _, row := range reportRows {
+		b.WriteString(" " + row + " |")
+	}
+	b.WriteString(" 64 goroutines: req/s | p99 |\n| --- |" + strings.Repeat(" ---: |", len(reportRows)+2) + "\n")
 	for i, c := range contenders {
 		fmt.Fprintf(&b, "| %s |", c.name)
 		for _, row := range reportRows {
@@ -315,11 +321,12 @@ func (r report) markdown() string {
 		relay(rowSessionGET).ratio, relay(rowSessionGET).allocs-sessionAllocs,
 		met(relay(rowSessionGET).ratio <= 1.05 && relay(rowSessionGET).allocs-sessionAllocs <= 5))
 	fmt.Fprintf(&b, "| POST JSON ≤ 1.03× | %.2f× | %s |\n", relay(rowPostJSON).ratio, met(relay(rowPostJSON).ratio <= 1.03))
+	fmt.Fprintf(&b, "| HTTP/2 GET ≤ 1.05× | %.2f× | %s |\n", relay(rowHTTP2).ratio, met(relay(rowHTTP2).ratio <= 1.05))
 	fmt.Fprintf(&b, "| 64 goroutines ≥ 0.97× req/s, p99 ≤ 1.05× | %.2f×, p99 %.2f× | %s |\n",
 		relay(rowParallel).rpsRatio, relay(rowParallel).p99Ratio,
 		met(relay(rowParallel).rpsRatio >= 0.97 && relay(rowParallel).p99Ratio <= 1.05))
 	faster := true
-	for _, row := range reportRows {
+	for _, row := range peerRows {
 		faster = faster && relay(row).ratio < peer(row).ratio
 	}
 	faster = faster && relay(rowParallel).rpsRatio > peer(rowParallel).rpsRatio
@@ -332,7 +339,7 @@ func (r report) markdown() string {
 // fasterRows lists relay's and carlmjohnson/requests' ratios side by side.
 func fasterRows(r report) string {
 	var parts []string
-	for _, row := range reportRows {
+	for _, row := range peerRows {
 		parts = append(parts, fmt.Sprintf("%s %.2f× vs %.2f×", row, r.rows[row][relayAt].ratio, r.rows[row][peerAt].ratio))
 	}
 	parts = append(parts, fmt.Sprintf("req/s %.2f× vs %.2f×", r.rows[rowParallel][relayAt].rpsRatio, r.rows[rowParallel][peerAt].rpsRatio))
