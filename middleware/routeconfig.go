@@ -26,7 +26,11 @@ type routeConfig struct {
 	session Route // the session layer's TLS
 	envTLS  Route // the environment's CA bundle, with o.TrustEnv
 	err     error
-	direct  bool // no proxy and no TLS settings for any URL: choose need not look
+	// uniform: no proxy key and no proxy in the environment, no session
+	// TLS; every hop without a route of its own then takes same (nil, or
+	// the environment's CA bundle), and choose need not look.
+	uniform bool
+	same    *Route
 }
 
 // compileRoutes compiles o in env. With frozen, o.Proxies never changes (a
@@ -37,7 +41,10 @@ func compileRoutes(o RouteOptions, env routeEnv, frozen bool) *routeConfig {
 	c.seen = seeProxies(o.Proxies, frozen, c.err != nil)
 	c.o = o
 	c.o.Proxies = nil // c.seen has what is needed of it
-	c.direct = c.err == nil && c.sel.choosesNone() && !c.session.Chooses() && !c.envTLS.Chooses()
+	c.uniform = c.err == nil && c.sel.choosesNone() && !c.session.Chooses()
+	if c.envTLS.Chooses() {
+		c.same = &c.envTLS
+	}
 	return c
 }
 
@@ -93,8 +100,8 @@ func (c *routeConfig) compiledFrom(o RouteOptions, env routeEnv) (same bool, liv
 // that can match u still say what c was compiled from; when they do not,
 // the route is not to be used: c is stale.
 func (c *routeConfig) choose(u *url.URL, given *Route, live map[string]string) (r *Route, changed, fresh bool) {
-	if c.direct && given == nil && live == nil {
-		return nil, false, true // what the selector would say, without asking it
+	if c.uniform && given == nil && live == nil {
+		return c.same, c.same != nil, true // what the slower way below gives, without asking the selector
 	}
 	if given == nil && !c.session.Chooses() {
 		e, fresh := c.sel.choose(u, live)

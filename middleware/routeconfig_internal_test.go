@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// TestRouteConfigDirect checks when a compiled configuration answers every
-// hop "direct" without asking its selector, and that the answer is the
-// selector's own.
-func TestRouteConfigDirect(t *testing.T) {
+// TestRouteConfigUniform checks when a compiled configuration gives every
+// hop the same route without asking its selector, and that the answer is
+// the one the selector and the layers give.
+func TestRouteConfigUniform(t *testing.T) {
 	cases := []struct {
 		name string
 		o    RouteOptions
@@ -23,7 +23,8 @@ func TestRouteConfigDirect(t *testing.T) {
 		{"a key sending a host direct", RouteOptions{Proxies: map[string]string{"http://a.test": ""}}, routeEnv{}, false},
 		{"the environment's proxy", RouteOptions{TrustEnv: true}, routeEnv{proxy: ProxyEnv{HTTPSProxy: "http://env.test:3128"}}, false},
 		{"ALL_PROXY", RouteOptions{TrustEnv: true}, routeEnv{proxy: ProxyEnv{AllProxy: "socks5://env.test:1080"}}, false},
-		{"the environment's CA bundle", RouteOptions{TrustEnv: true}, routeEnv{caBundle: "/etc/ca.pem", caBundleVar: "SSL_CERT_FILE"}, false},
+		{"the environment's CA bundle", RouteOptions{TrustEnv: true}, routeEnv{caBundle: "/etc/ca.pem", caBundleVar: "SSL_CERT_FILE"}, true},
+		{"the CA bundle and a proxy", RouteOptions{TrustEnv: true}, routeEnv{proxy: ProxyEnv{HTTPProxy: "http://env.test:3128"}, caBundle: "/etc/ca.pem", caBundleVar: "SSL_CERT_FILE"}, false},
 		{"session TLS", RouteOptions{TLS: TLSSettings{InsecureSkipVerify: true}}, routeEnv{}, false},
 	}
 	urls := []string{"http://a.test/", "https://b.test:8443/x", "HTTP://C.test/"}
@@ -32,11 +33,11 @@ func TestRouteConfigDirect(t *testing.T) {
 		if cfg.err != nil {
 			t.Fatalf("%s: %v", c.name, cfg.err)
 		}
-		if cfg.direct != c.want {
-			t.Errorf("%s: direct = %v, want %v", c.name, cfg.direct, c.want)
+		if cfg.uniform != c.want {
+			t.Errorf("%s: uniform = %v, want %v", c.name, cfg.uniform, c.want)
 		}
 		slow := *cfg
-		slow.direct = false
+		slow.uniform = false
 		for _, raw := range urls {
 			u, _ := url.Parse(raw)
 			r, changed, fresh := cfg.choose(u, nil, nil)
