@@ -72,15 +72,25 @@ func bareWithRelayHeadersOps(tb testing.TB, srv *server, row string) op {
 	h := newSession().Headers
 	u := srv.URL + "/small"
 	return func(ctx context.Context) error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		req, err := bareGetWith(ctx, u, h)
 		if err != nil {
 			return err
 		}
-		for name, values := range h {
-			req.Header[name] = values
-		}
 		return checkHello(bareDo(c, req))
 	}
+}
+
+// bareGetWith returns a GET of u carrying h's headers, as a user of
+// net/http sets defaults of their own.
+func bareGetWith(ctx context.Context, u string, h http.Header) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	for name, values := range h {
+		req.Header[name] = values
+	}
+	return req, nil
 }
 
 // sessionCookie is the one cookie the session GET's jar holds.
@@ -137,12 +147,9 @@ func bareOps(tb testing.TB, srv *server, row string) op {
 		defaults := http.Header{"X-Api-Version": {"2"}, "X-Client": {"bench"}}
 		u := srv.URL + "/session"
 		return func(ctx context.Context) error {
-			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+			req, err := bareGetWith(ctx, u, defaults)
 			if err != nil {
 				return err
-			}
-			for name, values := range defaults {
-				req.Header[name] = values
 			}
 			req.Header.Set("X-Request-Id", "42")
 			req.URL.RawQuery = url.Values{"page": {"2"}}.Encode()
