@@ -73,9 +73,9 @@ func BenchmarkDecodeUTF8_10MiB(b *testing.B) {
 	}
 }
 
-// BenchmarkDetermineBinary measures the worst case of the guess, which a
-// Response read up front pays when nothing declares an encoding: bytes that
-// no text encoding fits, such as an image.
+// BenchmarkDetermineBinary measures what a Response read up front pays
+// when nothing declares an encoding of bytes that are not text, such as an
+// image: the scan that tells them binary, instead of the guess.
 func BenchmarkDetermineBinary(b *testing.B) {
 	body := make([]byte, 1<<20)
 	x := uint32(1)

@@ -14,7 +14,8 @@ type Source int
 // release to the next.
 const (
 	// Default means that nothing decided: the content was empty, had no byte
-	// outside ASCII in its sample, or the guess was turned off. The name is
+	// outside ASCII in its sample, looked binary (more than one byte in 32
+	// a control character no text holds), or the guess was turned off. The name is
 	// then "utf-8", which decodes ASCII exactly.
 	Default Source = iota
 	// BOM means the content starts with a UTF-8 or UTF-16 byte order mark.
@@ -129,7 +130,9 @@ func Determine(contentType string, content []byte) Result {
 //     application/*+json, ISO-8859-1 for text/* unless ModernTextDefault is
 //     set (reported as "windows-1252", the encoding WHATWG maps that label
 //     to);
-//  5. a statistical guess over the first SampleBytes of content;
+//  5. a statistical guess over the first SampleBytes of content, unless
+//     what it would score looks binary (an image, compressed bytes), as
+//     charset_normalizer, which Requests asks, then finds nothing either;
 //  6. UTF-8.
 //
 // Determine reads no more than those bounded prefixes, whatever the length of

@@ -16,7 +16,8 @@ const guessWindow = 16 << 10
 
 // guess is the statistical guess over sample; truncated tells that the
 // content goes on after the sample, so a character cut at its end is not an
-// error. It returns "" when the sample holds no byte outside ASCII.
+// error. It returns "" when the sample holds no byte outside ASCII, and
+// when what it would score looks binary (looksBinary).
 //
 // Valid UTF-8 wins outright: legacy text with more than a couple of bytes
 // outside ASCII is almost never valid UTF-8. Otherwise every pair of a
@@ -46,6 +47,9 @@ func guess(sample []byte, truncated bool) (string, float64) {
 	cut := truncated
 	if len(window) > guessWindow {
 		window, cut = window[:guessWindow], true
+	}
+	if looksBinary(sample[:start+len(window)]) {
+		return "", 0
 	}
 
 	var s scores

@@ -26,6 +26,8 @@ var (
 	// "東京" in Shift_JIS, in an XML document with only its declaration.
 	shiftJISXML     = []byte("<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n<city>\x93\x8c\x8b\x9e</city>\n")
 	shiftJISXMLText = "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\n<city>東京</city>\n"
+	// The start of a PNG file: its signature and header chunk.
+	pngStart = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\xe9\xa0")
 )
 
 // serveBytes starts a loopback server that answers every request with body
@@ -66,6 +68,9 @@ func TestEncodingIsSetOnArrival(t *testing.T) {
 		{"json default", "application/json", []byte("\"caf\xc3\xa9\""), "utf-8", `"café"`},
 		{"guess", "application/octet-stream", []byte("\xcf\xf0\xe8\xe2\xe5\xf2, \xec\xe8\xf0"), "windows-1251", "Привет, мир"},
 		{"no content type", "", cyrillicMeta, "windows-1251", cyrillicMetaText},
+		// Binary bytes have no encoding to guess: UTF-8, as Requests decodes
+		// them when charset_normalizer finds nothing.
+		{"binary", "image/png", pngStart, "utf-8", "\uFFFDPNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\uFFFD"},
 	}
 	s := newSession(t)
 	for _, c := range cases {

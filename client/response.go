@@ -110,8 +110,13 @@ func contentType(h http.Header) string {
 }
 
 // readLimited reads all of body, failing with ErrBodyTooLarge past limit
-// bytes (0: no limit). It never holds more than about 1.5 times the limit:
-// the buffer grows by doubling up to limit+1 and no further.
+// bytes (0: no limit). Given a size (a Content-Length), it reads into one
+// buffer of that size. Otherwise it reads into chunks that each grow by
+// half, as io.ReadAll does, and copies them into one slice of the body's
+// size at the end: a body of unknown size allocates a little over twice its
+// size (a single doubling buffer took up to four times), the result holds
+// no spare capacity unless the body fits the first chunk (then returned as
+// it is), and the chunks never hold more than limit+1 bytes.
 func readLimited(body io.Reader, limit, sizeHint int64) ([]byte, error) {
 	size := int64(512)
 	if sizeHint >= 0 {
@@ -121,31 +126,43 @@ func readLimited(body io.Reader, limit, sizeHint int64) ([]byte, error) {
 		size = limit + 1
 	}
 	buf := make([]byte, 0, size)
+	var chunks [][]byte
+	var inChunks int64 // the bytes of chunks
 	for {
-		if len(buf) == cap(buf) {
-			next := int64(cap(buf)) * 2
-			if limit > 0 && next > limit+1 {
-				next = limit + 1
-			}
-			if next <= int64(cap(buf)) { // at the cap and still reading
-				return nil, bodyTooLarge(limit)
-			}
-			grown := make([]byte, len(buf), next)
-			copy(grown, buf)
-			buf = grown
-		}
 		n, err := body.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if limit > 0 && int64(len(buf)) > limit {
+		read := inChunks + int64(len(buf))
+		if limit > 0 && read > limit {
 			return nil, bodyTooLarge(limit)
 		}
 		if err == io.EOF {
-			return buf, nil
+			return joinChunks(chunks, buf, read), nil
 		}
 		if err != nil {
 			return nil, err
 		}
+		if len(buf) == cap(buf) {
+			next := int64(cap(buf)) + int64(cap(buf))/2
+			if limit > 0 {
+				next = min(next, limit+1-read) // at least 1: read <= limit
+			}
+			chunks, inChunks = append(chunks, buf), read
+			buf = make([]byte, 0, next)
+		}
 	}
+}
+
+// joinChunks returns chunks followed by last in one slice of n bytes, or
+// last itself when there are no chunks.
+func joinChunks(chunks [][]byte, last []byte, n int64) []byte {
+	if len(chunks) == 0 {
+		return last
+	}
+	out := make([]byte, 0, n)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return append(out, last...)
 }
 
 // Bytes returns the whole body. For a streamed response it reads the rest of

@@ -42,6 +42,36 @@ func BenchmarkSmallGET(b *testing.B) {
 	})
 }
 
+// BenchmarkImageGET fetches a 32 KiB image/png of noise, read up front: a
+// body without a charset that is not text, whose encoding relay determines
+// as it arrives (Response.Encoding). Bare and relay read it as SmallGET
+// does.
+func BenchmarkImageGET(b *testing.B) {
+	srv := newServer(b)
+	url := srv.URL + "/image"
+	ctx := context.Background()
+	b.Run("net-http", func(b *testing.B) {
+		c, tr := bareClient()
+		defer tr.CloseIdleConnections()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := bareGet(c, url); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("relay", func(b *testing.B) {
+		s := newSession()
+		defer s.CloseIdleConnections()
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := relayGet(ctx, s, url); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
 // BenchmarkCachedGET compares a fresh hit of relay's cache with the same
 // GET through the same kind of session without a cache (target: a hit costs
 // at most a quarter, with no more allocations), and checks that a session

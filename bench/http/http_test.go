@@ -33,6 +33,14 @@ func TestOperations(t *testing.T) {
 		checkBody(t, "relay", got, err, hello)
 	})
 
+	t.Run("ImageGET", func(t *testing.T) {
+		url := srv.URL + "/image"
+		got, err := bareGet(bare, url)
+		checkBody(t, "net-http", got, err, image)
+		got, err = relayGet(ctx, s, url)
+		checkBody(t, "relay", got, err, image)
+	})
+
 	t.Run("PostJSON", func(t *testing.T) {
 		url := srv.URL + "/json"
 		want, err := json.Marshal(&samplePayload)

@@ -26,7 +26,22 @@ var (
 	appJSON     = []string{"application/json"}
 	octetStream = []string{"application/octet-stream"}
 	zeroBuf     = make([]byte, 32<<10) // the download handler writes from it
+	imagePNG    = []string{"image/png"}
+	image       = noise(32 << 10) // the image handler's body: bytes no text encoding fits
 )
+
+// noise returns n bytes of xorshift noise, the same on every run.
+func noise(n int) []byte {
+	b := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = byte(x)
+	}
+	return b
+}
 
 // server is the loopback server every benchmark talks to.
 type server struct {
@@ -39,6 +54,7 @@ type server struct {
 //	GET  /small          13 bytes of text
 //	GET  /session        the same, if the request is the session GET (400 if not)
 //	GET  /cacheable      the same, fresh for an hour
+//	GET  /image          32 KiB of noise as image/png, without a charset
 //	POST /json           echoes a JSON body (415 for another Content-Type)
 //	GET  /download?n=N   N zero bytes, with Content-Length
 //	POST /upload         discards the body and answers its length in decimal
@@ -75,6 +91,10 @@ func newUnstartedServer() *server {
 		w.Header()["Content-Type"] = textPlain
 		w.Header().Set("Cache-Control", "max-age=3600")
 		_, _ = w.Write(hello)
+	})
+	mux.HandleFunc("GET /image", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["Content-Type"] = imagePNG
+		_, _ = w.Write(image)
 	})
 	mux.HandleFunc("POST /json", func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Content-Type") != "application/json" {
