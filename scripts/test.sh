@@ -5,7 +5,7 @@
 # (long fuzzing is not run here: see docs/testing.md).
 #
 # Tests that run an external program (tinyproxy, curl, python3 with
-# requests, redis-server) skip where it is missing, unless
+# requests and charset_normalizer, redis-server) skip where it is missing, unless
 # RELAY_REQUIRE_EXTERNAL=1 (as .ci/run sets) makes that a failure; their
 # in-process twins always run. The last line printed names what was skipped
 # and how to install it, or says "skipped: nothing".
