@@ -127,9 +127,10 @@ func Determine(contentType string, content []byte) Result {
 //     (text/xml, application/xml, */*+xml: MIME Sniffing §4.6), the XML
 //     declaration only (XML 1.0 §4.3.3);
 //  4. the default of the media type: UTF-8 for application/json and
-//     application/*+json, ISO-8859-1 for text/* unless ModernTextDefault is
-//     set (reported as "windows-1252", the encoding WHATWG maps that label
-//     to);
+//     application/*+json, for XML media types (XML 1.0 §4.3.3, RFC 7303)
+//     and for text/event-stream (HTML §9.2.5); ISO-8859-1 for other text/*
+//     unless ModernTextDefault is set (reported as "windows-1252", the
+//     encoding WHATWG maps that label to);
 //  5. a statistical guess over the first SampleBytes of content, unless
 //     what it would score looks binary (an image, compressed bytes), as
 //     charset_normalizer, which Requests asks, then finds nothing either;
@@ -232,6 +233,15 @@ func mediaTypeDefault(essence string, modern bool) string {
 	case essence == "application/json", typ == "application" && hasSuffix(sub, "+json"):
 		// RFC 8259 §8.1: JSON exchanged between systems is UTF-8; the media
 		// type has no charset parameter.
+		return "utf-8"
+	case mediaKind(essence) == xmlMedia:
+		// XML 1.0 §4.3.3 and Appendix F: an entity without a byte order mark
+		// or an encoding declaration is UTF-8, and RFC 7303 §3.2 lets that
+		// rule decide when the charset parameter is absent, text/xml
+		// included. Requests gives text/xml the text/* default instead.
+		return "utf-8"
+	case essence == "text/event-stream":
+		// HTML §9.2.5: event streams are always UTF-8.
 		return "utf-8"
 	case typ == "text" && !modern:
 		// RFC 2616 §3.7.1, as Requests applies it. WHATWG maps the label

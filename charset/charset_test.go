@@ -59,7 +59,15 @@ func TestDetermine(t *testing.T) {
 		{"application/json", "\xe9t\xe9", nil, Result{"utf-8", MediaTypeDefault, 1}},
 		{"application/vnd.api+json", "", nil, Result{"utf-8", MediaTypeDefault, 1}},
 		{"text/html", "caf\xc3\xa9", nil, Result{"windows-1252", MediaTypeDefault, 1}},
-		{"text/xml", "<a>caf\xc3\xa9</a>", nil, Result{"windows-1252", MediaTypeDefault, 1}},
+		// XML without a declaration is UTF-8 (XML 1.0 §4.3.3, RFC 7303 §3.2),
+		// text/xml too, where Requests applies the text/* default; so are
+		// event streams (HTML §9.2.5).
+		{"text/xml", "<a>caf\xc3\xa9</a>", nil, Result{"utf-8", MediaTypeDefault, 1}},
+		{"text/xml", "<a>caf\xc3\xa9</a>", modern, Result{"utf-8", MediaTypeDefault, 1}},
+		{"application/xml", "<a>\xcf\xf0\xe8\xe2\xe5\xf2</a>", nil, Result{"utf-8", MediaTypeDefault, 1}},
+		{"image/svg+xml", "<svg/>", nil, Result{"utf-8", MediaTypeDefault, 1}},
+		{"text/event-stream", "data: caf\xc3\xa9\n\n", nil, Result{"utf-8", MediaTypeDefault, 1}},
+		{"text/event-stream; charset=koi8-r", "data: \xf0\n\n", nil, Result{"koi8-r", Header, 1}},
 		{"text/plain", "plain ascii", modern, Result{"utf-8", Default, 0}},
 		// The prescan of HTML and XML types comes before the text/* default.
 		{"text/html", `<meta charset="utf-8">`, nil, Result{"utf-8", Prescan, 1}},
@@ -70,10 +78,10 @@ func TestDetermine(t *testing.T) {
 		{"text/xml", `<?xml version="1.0" encoding="Shift_JIS"?><a/>`, nil, Result{"shift_jis", Prescan, 1}},
 		{"application/atom+xml", `<?xml version="1.0" encoding="windows-1251"?><feed/>`, nil, Result{"windows-1251", Prescan, 1}},
 		{"image/svg+xml", `<?xml version="1.0" encoding="iso-8859-2"?><svg/>`, nil, Result{"iso-8859-2", Prescan, 1}},
-		// An XML type honours the XML declaration only; other types, the
-		// text/* default or the guess, not <meta>.
-		{"text/xml", `<a><meta charset="koi8-r"/></a>`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
-		{"application/xml", `<a><meta charset="koi8-r"/></a>`, nil, Result{"utf-8", Default, 0}},
+		// An XML type honours the XML declaration only, then its UTF-8
+		// default; other types, the text/* default or the guess, not <meta>.
+		{"text/xml", `<a><meta charset="koi8-r"/></a>`, nil, Result{"utf-8", MediaTypeDefault, 1}},
+		{"application/xml", `<a><meta charset="koi8-r"/></a>`, nil, Result{"utf-8", MediaTypeDefault, 1}},
 		{"text/plain", `<meta charset="koi8-r">`, nil, Result{"windows-1252", MediaTypeDefault, 1}},
 		{"text/plain", `<meta charset="koi8-r">`, modern, Result{"utf-8", Default, 0}},
 		{"application/json", `<?xml version="1.0" encoding="Shift_JIS"?>`, nil, Result{"utf-8", MediaTypeDefault, 1}},

@@ -23,7 +23,7 @@ func TestPeekWaitsOnlyForWhatItNeeds(t *testing.T) {
 	}{
 		{"text/plain; charset=koi8-r", "abc", Result{"koi8-r", Header, 1}},
 		{"text/plain; charset=x-no-such-charset", "abc", Result{"utf-8", UnknownLabel, 0}},
-		{"text/event-stream", "abc", Result{"windows-1252", MediaTypeDefault, 1}},
+		{"text/event-stream", "abc", Result{"utf-8", MediaTypeDefault, 1}},
 		{"application/json", "abc", Result{"utf-8", MediaTypeDefault, 1}},
 		{"text/html", "\xEF\xBB\xBF", Result{"utf-8", BOM, 1}},
 		{"text/html", `<meta charset="windows-1251">` + strings.Repeat(" ", DefaultPrescanBytes), Result{"windows-1251", Prescan, 1}},
