@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sync"
 )
 
 // DefaultMaxCodings is the most content codings a response may stack before
@@ -96,16 +95,14 @@ func DecompressWithOptions(o DecompressOptions) Middleware {
 		maxCodings = DefaultMaxCodings
 	}
 	return func(next http.RoundTripper) http.RoundTripper {
-		d := &decompress{next: orDefault(next), maxCodings: maxCodings}
-		d.gzipPool.New = func() any { return new(gzipDecoder) }
-		return d
+		return &decompress{next: orDefault(next), maxCodings: maxCodings}
 	}
 }
 
 type decompress struct {
 	next       http.RoundTripper
 	maxCodings int
-	gzipPool   sync.Pool // of *gzipDecoder: each holds ~40 KiB of tables and buffers
+	pools      decoderPools
 }
 
 func (d *decompress) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -135,7 +132,7 @@ func (d *decompress) RoundTrip(req *http.Request) (*http.Response, error) {
 		DrainAndClose(resp)
 		return nil, fmt.Errorf("%w: Content-Encoding lists %d, the limit is %d", ErrTooManyCodings, n, d.maxCodings)
 	}
-	resp.Body = &decodedBody{body: resp.Body, src: sourceReader{r: resp.Body}, codings: codings, gzipPool: &d.gzipPool}
+	resp.Body = &decodedBody{body: resp.Body, src: sourceReader{r: resp.Body}, codings: codings, pools: &d.pools}
 	resp.Header.Del("Content-Encoding")
 	resp.Header.Del("Content-Length")
 	resp.ContentLength = -1

@@ -661,43 +661,59 @@ func TestDecompressCloseDuringRead(t *testing.T) {
 // TestDecompressConcurrent sends many requests at once through one
 // middleware, whose gzip decoders are pooled: corrupt bodies among them
 // must not spoil the decoders that later requests reuse.
+// TestDecompressConcurrent sends good and broken bodies of each pooled
+// coding at once, so that decoders go back to their pool after a failure
+// and are taken again by other responses: every good body must still
+// decode whole, and every broken one fail.
 func TestDecompressConcurrent(t *testing.T) {
 	replies := map[string]reply{}
-	const n = 16
-	for i := range n {
-		body := fmt.Sprintf("body number %d %s", i, strings.Repeat("z", i*1000))
-		replies[fmt.Sprintf("/ok/%d", i)] = reply{encoding: []string{"gzip"}, body: encode(t, "gzip", []byte(body))}
-		bad := encode(t, "gzip", []byte(body))
-		bad[len(bad)-5] ^= 0xff // the CRC
-		replies[fmt.Sprintf("/bad/%d", i)] = reply{encoding: []string{"gzip"}, body: bad}
-	}
-	srv, c := newServer(t, Decompress(), replies)
-	errs := make(chan error, 2*n)
-	for i := range n {
-		for _, kind := range []string{"ok", "bad"} {
-			go func() {
-				errs <- func() error {
-					for range 4 {
-						resp, err := c.Get(fmt.Sprintf("%s/%s/%d", srv.URL, kind, i))
-						if err != nil {
-							return err
-						}
-						b, err := io.ReadAll(resp.Body)
-						resp.Body.Close()
-						want := fmt.Sprintf("body number %d %s", i, strings.Repeat("z", i*1000))
-						switch {
-						case kind == "ok" && (err != nil || string(b) != want):
-							return fmt.Errorf("/ok/%d: %d bytes, error %v", i, len(b), err)
-						case kind == "bad" && !errors.Is(err, gzip.ErrChecksum):
-							return fmt.Errorf("/bad/%d: error %v, want gzip.ErrChecksum", i, err)
-						}
-					}
-					return nil
-				}()
-			}()
+	const n = 8
+	codings := []string{"gzip", "br", "zstd"}
+	want := func(i int) string { return fmt.Sprintf("body number %d %s", i, strings.Repeat("z", i*1000)) }
+	for _, c := range codings {
+		for i := range n {
+			good := encode(t, c, []byte(want(i)))
+			replies[fmt.Sprintf("/%s/ok/%d", c, i)] = reply{encoding: []string{c}, body: good}
+			bad := bytes.Clone(good)
+			if c == "gzip" {
+				bad[len(bad)-5] ^= 0xff // the CRC
+			} else {
+				bad = bad[:len(bad)-3] // cut short
+			}
+			replies[fmt.Sprintf("/%s/bad/%d", c, i)] = reply{encoding: []string{c}, body: bad}
 		}
 	}
-	for range 2 * n {
+	srv, c := newServer(t, Decompress(), replies)
+	errs := make(chan error, 2*n*len(codings))
+	for _, coding := range codings {
+		for i := range n {
+			for _, kind := range []string{"ok", "bad"} {
+				go func() {
+					errs <- func() error {
+						for range 4 {
+							path := fmt.Sprintf("/%s/%s/%d", coding, kind, i)
+							resp, err := c.Get(srv.URL + path)
+							if err != nil {
+								return err
+							}
+							b, err := io.ReadAll(resp.Body)
+							resp.Body.Close()
+							switch {
+							case kind == "ok" && (err != nil || string(b) != want(i)):
+								return fmt.Errorf("%s: %d bytes, error %v", path, len(b), err)
+							case kind == "bad" && coding == "gzip" && !errors.Is(err, gzip.ErrChecksum):
+								return fmt.Errorf("%s: error %v, want gzip.ErrChecksum", path, err)
+							case kind == "bad" && err == nil:
+								return fmt.Errorf("%s: read %d bytes without an error", path, len(b))
+							}
+						}
+						return nil
+					}()
+				}()
+			}
+		}
+	}
+	for range 2 * n * len(codings) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
@@ -1007,9 +1023,10 @@ func benchRoundTrip(b *testing.B, req *http.Request, encoding string, body []byt
 	}
 }
 
-// BenchmarkDecompress reads 64 KiB responses through the middleware. The
-// "none" case, a response without Content-Encoding to a request that has an
-// Accept-Encoding, must report 0 allocs/op.
+// BenchmarkDecompress reads 64 KiB responses through the middleware, and
+// 2 KiB ones (…-2KiB), where starting the decoder is most of the cost (the
+// pools' case). The "none" case, a response without Content-Encoding to a
+// request that has an Accept-Encoding, must report 0 allocs/op.
 func BenchmarkDecompress(b *testing.B) {
 	text := bytes.Repeat([]byte("relay is an HTTP client framework for Go. "), 64<<10/42)
 	withAE := httptest.NewRequest("GET", "http://example.test/", nil)
@@ -1021,6 +1038,11 @@ func BenchmarkDecompress(b *testing.B) {
 	for _, c := range []string{"gzip", "deflate", "br", "zstd"} {
 		body := encode(b, c, text)
 		b.Run(c, func(b *testing.B) { benchRoundTrip(b, withAE, c, body, len(text)) })
+	}
+	small := text[:2<<10]
+	for _, c := range []string{"gzip", "br", "zstd"} {
+		body := encode(b, c, small)
+		b.Run(c+"-2KiB", func(b *testing.B) { benchRoundTrip(b, withAE, c, body, len(small)) })
 	}
 }
 
