@@ -77,14 +77,7 @@ func BenchmarkDecodeUTF8_10MiB(b *testing.B) {
 // when nothing declares an encoding of bytes that are not text, such as an
 // image: the scan that tells them binary, instead of the guess.
 func BenchmarkDetermineBinary(b *testing.B) {
-	body := make([]byte, 1<<20)
-	x := uint32(1)
-	for i := range body {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		body[i] = byte(x)
-	}
+	body := noise(1 << 20) // binary_test.go
 	b.ReportAllocs()
 	for b.Loop() {
 		Determine("image/png", body)
