@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/internal/origin"
@@ -131,39 +130,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		jar.SetCookies(req.URL, cs)
 	}
 	return resp, nil
-}
-
-// withCookies returns a clone of req (its URL and header values its own: a
-// caller may edit the response's Request in place) whose Cookie header is
-// req's (several joined into one) followed by add, each written as
-// http.Request.AddCookie writes it, in one string.
-func withCookies(req *http.Request, add []*http.Cookie) *http.Request {
-	out := req.Clone(req.Context())
-	var b strings.Builder
-	for i, v := range req.Header.Values("Cookie") {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(v)
-	}
-	for _, c := range add {
-		// Only the name and the value, as AddCookie sends: "name=value".
-		bare := http.Cookie{Name: c.Name, Value: c.Value, Quoted: c.Quoted}
-		pair := bare.String()
-		if pair == "" {
-			// An invalid name: AddCookie's own formatting, kept exactly.
-			var scratch http.Request
-			scratch.Header = http.Header{}
-			scratch.AddCookie(c)
-			pair = scratch.Header.Get("Cookie")
-		}
-		if b.Len() > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(pair)
-	}
-	out.Header["Cookie"] = []string{b.String()}
-	return out
 }
 
 // toAdd returns the cookies to add to req's Cookie header.
