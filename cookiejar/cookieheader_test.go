@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"log"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -34,7 +36,7 @@ func TestWritePair(t *testing.T) {
 		{"a;b", "v", false, ""},
 	} {
 		var b strings.Builder
-		ok := writePair(&b, &http.Cookie{Name: tc.name, Value: tc.value, Quoted: tc.quoted})
+		ok := writePair(&b, tc.name, tc.value, tc.quoted)
 		if got := b.String(); ok != (tc.want != "") || got != tc.want {
 			t.Errorf("writePair(%q, %q, quoted %v) = %q, %v; want %q", tc.name, tc.value, tc.quoted, got, ok, tc.want)
 		}
@@ -92,7 +94,7 @@ func FuzzWritePair(f *testing.F) {
 		defer redirectLog(&logged)()
 		c := &http.Cookie{Name: name, Value: value, Quoted: quoted}
 		var b strings.Builder
-		if writePair(&b, c) {
+		if writePair(&b, name, value, quoted) {
 			want := &http.Request{Header: http.Header{}}
 			want.AddCookie(c)
 			if got, s := b.String(), c.String(); got != s || got != want.Header.Get("Cookie") {
@@ -122,3 +124,89 @@ func redirectLog(w *bytes.Buffer) func() {
 	log.SetOutput(w)
 	return func() { log.SetOutput(out) }
 }
+
+// TestCookieHeaderMatchesCookies checks the header a *Jar writes for a
+// plain hop against AddCookie of what Cookies returns, URL by URL, over
+// cookies of several domains, paths and kinds of value.
+func TestCookieHeaderMatchesCookies(t *testing.T) {
+	defer redirectLog(new(bytes.Buffer))()
+	jar, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := func(raw string, cs ...*http.Cookie) {
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jar.SetCookies(u, cs)
+	}
+	set("https://www.example.com/app/",
+		&http.Cookie{Name: "host", Value: "h"},
+		&http.Cookie{Name: "deep", Value: "two words", Path: "/app/x"},
+		&http.Cookie{Name: "app", Value: "a,b", Path: "/app"},
+		&http.Cookie{Name: "q", Value: "v", Quoted: true},
+		&http.Cookie{Name: "empty", Value: ""},
+		&http.Cookie{Name: "secure", Value: "s", Secure: true},
+		&http.Cookie{Name: "dom", Value: "d", Domain: "example.com"})
+	set("https://api.example.com/", &http.Cookie{Name: "api", Value: "1"})
+	for _, raw := range []string{
+		"https://www.example.com/app/x/y",
+		"https://www.example.com/app",
+		"http://www.example.com/",
+		"https://api.example.com/v1",
+		"https://example.com/",
+		"https://other.test/",
+	} {
+		u, _ := url.Parse(raw)
+		want := &http.Request{Header: http.Header{}}
+		for _, c := range jar.Cookies(u) {
+			want.AddCookie(c)
+		}
+		if got := jar.cookieHeader(u); got != want.Header.Get("Cookie") {
+			t.Errorf("%s: cookieHeader %q, want AddCookie's %q", raw, got, want.Header.Get("Cookie"))
+		}
+	}
+	if got := (*Jar)(nil).cookieHeader(&url.URL{Scheme: "https", Host: "example.com"}); got != "" {
+		t.Errorf("a nil jar wrote %q", got)
+	}
+}
+
+// TestMiddlewarePlainHopMatchesMerge sends the same requests through the
+// middleware with a *Jar (the plain hop's direct header) and with the jar
+// behind a wrapper that hides its type (the general merge): the server
+// must see the same Cookie header.
+func TestMiddlewarePlainHopMatchesMerge(t *testing.T) {
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, strings.Join(r.Header.Values("Cookie"), " | "))
+	}))
+	defer srv.Close()
+	jar, err := New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(srv.URL)
+	jar.SetCookies(u, []*http.Cookie{{Name: "a", Value: "1"}, {Name: "b", Value: "x y"}, {Name: "c", Value: "q", Quoted: true}})
+	for _, j := range []http.CookieJar{jar, hiddenJar{jar}} {
+		rt := Middleware(j)(http.DefaultTransport)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if _, ok := req.Header["Cookie"]; ok {
+			t.Errorf("%T: the caller's request got a Cookie header", j)
+		}
+	}
+	if len(seen) != 2 || seen[0] != seen[1] || seen[0] != `a=1; b="x y"; c="q"` {
+		t.Errorf("Cookie headers sent: %q; want a=1; b=\"x y\"; c=\"q\" twice", seen)
+	}
+}
+
+// hiddenJar is a *Jar the middleware does not recognise.
+type hiddenJar struct{ j *Jar }
+
+func (h hiddenJar) Cookies(u *url.URL) []*http.Cookie             { return h.j.Cookies(u) }
+func (h hiddenJar) SetCookies(u *url.URL, cookies []*http.Cookie) { h.j.SetCookies(u, cookies) }

@@ -110,17 +110,24 @@ func (t *transport) CloseIdleConnections() { middleware.CloseIdleConnections(t.n
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	jar := t.source()
 	out := req
-	var held []Withheld
-	on := explain.On(req.Context())
-	if j, ok := jar.(*Jar); ok && on {
-		held = j.Withheld(req.URL) // before Cookies removes the expired ones
-	}
-	add := toAdd(req, jar)
-	if on {
-		noteCookies(req, jar, add, held)
-	}
-	if len(add) > 0 {
-		out = withCookies(req, add)
+	j, isJar := jar.(*Jar)
+	switch on := explain.On(req.Context()); {
+	case isJar && !on && plainHop(req):
+		if h := j.cookieHeader(req.URL); h != "" {
+			out = withCookieHeader(req, h)
+		}
+	default:
+		var held []Withheld
+		if isJar && on {
+			held = j.Withheld(req.URL) // before Cookies removes the expired ones
+		}
+		add := toAdd(req, jar)
+		if on {
+			noteCookies(req, jar, add, held)
+		}
+		if len(add) > 0 {
+			out = withCookies(req, add)
+		}
 	}
 	resp, err := t.next.RoundTrip(out)
 	if err != nil || resp == nil || jar == nil {
