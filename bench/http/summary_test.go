@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"testing"
 	"time"
 )
 
@@ -17,6 +18,7 @@ type summary struct {
 	ratio    float64 // ns/op ratio (sequential rows)
 	rpsRatio float64 // req/s ratio (64 goroutines)
 	p99Ratio float64
+	spread   [2]float64 // first and third quartiles of the per-pass ratios of ratio, or of rpsRatio
 }
 
 type report struct {
@@ -43,17 +45,19 @@ func summarize(cells map[string][][]cell) report {
 			s.allocs = median(passes, func(c cell) float64 { return c.allocs })
 			s.rps = median(passes, func(c cell) float64 { return c.rps })
 			s.p99 = time.Duration(median(passes, func(c cell) float64 { return float64(c.p99) }))
-			ratios := func(f func(cell) float64) float64 {
+			ratios := func(f func(cell) float64) []float64 {
 				rs := make([]float64, len(passes))
 				for i := range passes {
 					rs[i] = f(passes[i]) / f(bare[i])
 				}
-				return median(rs, func(x float64) float64 { return x })
+				return rs
 			}
-			s.ratio = ratios(func(c cell) float64 { return c.ns })
+			byTime := ratios(func(c cell) float64 { return c.ns })
+			s.ratio, s.spread = median(byTime, identity), quartiles(byTime)
 			if row == rowParallel {
-				s.rpsRatio = ratios(func(c cell) float64 { return c.rps })
-				s.p99Ratio = ratios(func(c cell) float64 { return float64(c.p99) })
+				byRate := ratios(func(c cell) float64 { return c.rps })
+				s.rpsRatio, s.spread = median(byRate, identity), quartiles(byRate)
+				s.p99Ratio = median(ratios(func(c cell) float64 { return float64(c.p99) }), identity)
 			}
 			r.rows[row] = append(r.rows[row], s)
 		}
@@ -65,7 +69,7 @@ func summarize(cells map[string][][]cell) report {
 		for i := range relay {
 			rs[i] = relay[i].ns / withHeaders[i].ns
 		}
-		r.own[rowSmallGET] = median(rs, func(x float64) float64 { return x })
+		r.own[rowSmallGET] = median(rs, identity)
 	}
 	relay, withHeaders = cells[rowParallel][relayAt], cells[rowParallel][withHeadersAt]
 	if len(relay) > 0 && len(relay) == len(withHeaders) {
@@ -73,9 +77,23 @@ func summarize(cells map[string][][]cell) report {
 		for i := range relay {
 			rs[i] = relay[i].rps / withHeaders[i].rps
 		}
-		r.own[rowParallel] = median(rs, func(x float64) float64 { return x })
+		r.own[rowParallel] = median(rs, identity)
 	}
 	return r
+}
+
+func identity(x float64) float64 { return x }
+
+// quartiles returns the first and third quartiles of xs (the medians of its
+// lower and upper halves, the middle value left out of both), or zeros for
+// fewer than two values.
+func quartiles(xs []float64) [2]float64 {
+	if len(xs) < 2 {
+		return [2]float64{}
+	}
+	v := slices.Sorted(slices.Values(xs))
+	half := len(v) / 2
+	return [2]float64{median(v[:half], identity), median(v[len(v)-half:], identity)}
 }
 
 func median[T any](xs []T, f func(T) float64) float64 {
@@ -130,6 +148,9 @@ func (r report) markdown() string {
 		}
 	}
 	b.WriteString("\nRatios are the median over the passes of each pass's ratio to net/http (time per request; for the 64 goroutines, requests per second and p99 latency). Allocations are per request, the in-process server's included, as a difference to net/http's.\n\n")
+	if r.passes > 1 {
+		fmt.Fprintf(&b, "Relay's per-pass ratios, from the first to the third quartile (half the passes fall inside): %s.\n\n", spreadRows(r))
+	}
 	relay := func(row string) summary { return r.rows[row][relayAt] }
 	peer := func(row string) summary { return r.rows[row][peerAt] }
 	met := func(ok bool) string {
@@ -171,4 +192,37 @@ func fasterRows(r report) string {
 	}
 	parts = append(parts, fmt.Sprintf("req/s %.2f× vs %.2f×", r.rows[rowParallel][relayAt].rpsRatio, r.rows[rowParallel][peerAt].rpsRatio))
 	return strings.Join(parts, "; ")
+}
+
+// spreadRows lists the quartiles of relay's per-pass ratios, row by row.
+func spreadRows(r report) string {
+	var parts []string
+	for _, row := range reportRows {
+		q := r.rows[row][relayAt].spread
+		parts = append(parts, fmt.Sprintf("%s %.2f–%.2f×", row, q[0], q[1]))
+	}
+	q := r.rows[rowParallel][relayAt].spread
+	parts = append(parts, fmt.Sprintf("64 goroutines %.2f–%.2f× req/s", q[0], q[1]))
+	return strings.Join(parts, "; ")
+}
+
+func TestQuartiles(t *testing.T) {
+	for _, tc := range []struct {
+		xs   []float64
+		want [2]float64
+	}{
+		{[]float64{4, 1, 3, 2}, [2]float64{1.5, 3.5}},
+		{[]float64{5, 4, 3, 2, 1}, [2]float64{1.5, 4.5}}, // the middle value is in neither half
+		{[]float64{1.1, 0.9}, [2]float64{0.9, 1.1}},
+		{[]float64{1}, [2]float64{}},
+		{nil, [2]float64{}},
+	} {
+		in := slices.Clone(tc.xs)
+		if got := quartiles(tc.xs); got != tc.want {
+			t.Errorf("quartiles(%v) = %v, want %v", in, got, tc.want)
+		}
+		if !slices.Equal(in, tc.xs) {
+			t.Errorf("quartiles reordered its input: %v, was %v", tc.xs, in)
+		}
+	}
 }
