@@ -111,12 +111,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	jar := t.source()
 	out := req
 	j, isJar := jar.(*Jar)
-	switch on := explain.On(req.Context()); {
-	case isJar && !on && plainHop(req):
+	if on := explain.On(req.Context()); isJar && !on && plainHop(req) {
+		// The common hop: the jar writes the header from its entries.
 		if h := j.cookieHeader(req.URL); h != "" {
 			out = withCookieHeader(req, h)
 		}
-	default:
+	} else {
 		var held []Withheld
 		if isJar && on {
 			held = j.Withheld(req.URL) // before Cookies removes the expired ones
