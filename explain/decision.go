@@ -16,6 +16,7 @@ const (
 	KindRetry    Kind = "retry"    // an attempt retried
 	KindTimeout  Kind = "timeout"  // a timeout that fired
 	KindCache    Kind = "cache"    // how the cache answered
+	KindDecode   Kind = "decode"   // a response body decoded by its Content-Encoding, or left as sent
 	KindUser     Kind = "user"     // a decision of the user's own middleware
 )
 
@@ -42,6 +43,7 @@ const (
 	ActionRevalidate Action = "revalidated" // the origin confirmed the stored response
 	ActionStale      Action = "stale"       // a stale stored response was served
 	ActionBypass     Action = "bypass"      // the cache did not take part
+	ActionDecoded    Action = "decoded"     // a response body is decoded as it is read
 )
 
 // Decision is one thing a middleware decided, as a value.

@@ -117,21 +117,33 @@ func (d *decompress) RoundTrip(req *http.Request) (*http.Response, error) {
 		out.Header["Accept-Encoding"] = []string{AcceptEncoding}
 	}
 	resp, err := d.next.RoundTrip(out)
-	if err != nil || raw || resp == nil {
+	if err != nil || resp == nil {
 		return resp, err
 	}
 	values := resp.Header["Content-Encoding"]
-	if len(values) == 0 || !decodable(req.Method, resp) {
+	if len(values) == 0 {
+		return resp, nil
+	}
+	if raw {
+		noteLeftAsSent(ctx, values, "RawBody: the caller asked for the body as sent")
+		return resp, nil
+	}
+	if why := undecodable(req.Method, resp); why != "" {
+		noteLeftAsSent(ctx, values, why)
 		return resp, nil
 	}
 	codings, n, known := parseCodings(values, d.maxCodings)
 	switch {
-	case !known || n == 0: // an unknown coding, or identity only
+	case !known:
+		noteLeftAsSent(ctx, values, "a coding relay does not know")
 		return resp, nil
+	case n == 0:
+		return resp, nil // identity only: nothing to decode
 	case n > d.maxCodings:
 		DrainAndClose(resp)
 		return nil, fmt.Errorf("%w: Content-Encoding lists %d, the limit is %d", ErrTooManyCodings, n, d.maxCodings)
 	}
+	noteDecoded(ctx, values)
 	resp.Body = &decodedBody{body: resp.Body, src: sourceReader{r: resp.Body}, codings: codings, pools: &d.pools}
 	resp.Header.Del("Content-Encoding")
 	resp.Header.Del("Content-Length")
@@ -154,21 +166,34 @@ func addsAcceptEncoding(req *http.Request) bool {
 	return !isRemoved(req.Context(), "Accept-Encoding")
 }
 
-// decodable reports whether a response to a request with method may have
-// its body decoded.
-func decodable(method string, resp *http.Response) bool {
-	if resp.Uncompressed || resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0 {
-		return false
-	}
-	if method == http.MethodHead || method == http.MethodConnect {
-		return false
+// undecodable says why a response to a request with method keeps its body
+// as sent, or is "" when the body may be decoded. The reasons are
+// constants: asking costs no allocation.
+func undecodable(method string, resp *http.Response) string {
+	switch {
+	case method == http.MethodHead:
+		return "a response to HEAD has no body"
+	case method == http.MethodConnect:
+		return "a response to CONNECT carries a tunnel, not a body"
+	case resp.Uncompressed:
+		return "the transport below already decoded it"
+	case resp.Body == nil || resp.Body == http.NoBody || resp.ContentLength == 0:
+		return "the response has no body"
 	}
 	switch code := resp.StatusCode; code {
-	case http.StatusNoContent, http.StatusPartialContent, http.StatusNotModified,
-		http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+	case http.StatusPartialContent:
+		return "a range of an encoded representation cannot be decoded on its own"
+	case http.StatusNoContent:
+		return "a 204 response has no body"
+	case http.StatusNotModified:
+		return "a 304 response has no body"
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
 		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
-		return false
+		return "the body of a redirect is drained, not read"
 	default:
-		return code >= 200
+		if code < 200 {
+			return "an informational response has no body"
+		}
+		return ""
 	}
 }

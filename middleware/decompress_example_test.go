@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 
+	"github.com/relayhttp/relay/explain"
 	"github.com/relayhttp/relay/middleware"
 )
 
@@ -80,4 +81,37 @@ func ExampleDecompress_rawBody() {
 	// Output:
 	// Content-Encoding: "gzip"
 	// kept encoded
+}
+
+// A trail (explain.With; a Session's client.Explain) tells whether a body
+// was decoded, and why not when it was not: here a 206 range of a gzipped
+// representation, which cannot be decoded on its own.
+func ExampleDecompress_explain() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Range", "bytes 0-3/40")
+		w.WriteHeader(http.StatusPartialContent)
+		_, _ = w.Write([]byte{0x1f, 0x8b, 8, 0}) // the first bytes of the gzip stream
+	}))
+	defer srv.Close()
+
+	c := middleware.Wrap(nil, middleware.Decompress())
+	defer c.CloseIdleConnections()
+
+	ctx, trail := explain.With(context.Background())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	req.Header.Set("Range", "bytes=0-3")
+	resp, err := c.Do(req)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	for _, d := range trail.Find(explain.KindDecode, "") {
+		fmt.Println(d)
+	}
+	// Output:
+	// decode Content-Encoding: gzip skipped (a range of an encoded representation cannot be decoded on its own)
 }
