@@ -13,15 +13,23 @@ import (
 	"go.uber.org/zap/zapcore"
 )
 
-// LoggedSensitiveHeaders are the headers whose values the logging middleware
-// replaces with "[redacted]" when it logs headers, on top of those named in
-// LogOptions.Redact: the sensitive headers of relay's security policy
-// (credentials, cookies, the authentication challenges whose nonces and
-// opaque values the credentials answer, and the Authentication-Info fields
-// of RFC 7615, whose nextnonce the next credentials answer) and Set-Cookie,
-// which carries cookie values. Names are matched case-insensitively, in
-// requests and responses alike.
-var LoggedSensitiveHeaders = []string{
+// LoggedSensitiveHeaders returns the headers whose values the logging
+// middleware replaces with "[redacted]" when it logs headers, on top of
+// those named in LogOptions.Redact: the sensitive headers of relay's
+// security policy (credentials, cookies, the authentication challenges
+// whose nonces and opaque values the credentials answer, and the
+// Authentication-Info fields of RFC 7615, whose nextnonce the next
+// credentials answer) and Set-Cookie, which carries cookie values. Names
+// are matched case-insensitively, in requests and responses alike.
+//
+// The list is fixed: each call returns a new copy, and changing it changes
+// nothing. Name more headers in LogOptions.Redact (a Session's
+// MarkSensitive); none can be taken off.
+func LoggedSensitiveHeaders() []string { return slices.Clone(loggedSensitive[:]) }
+
+// loggedSensitive is what LoggedSensitiveHeaders returns: an array, which
+// no other package can change.
+var loggedSensitive = [...]string{
 	"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie",
 	"WWW-Authenticate", "Proxy-Authenticate",
 	"Authentication-Info", "Proxy-Authentication-Info",
@@ -36,7 +44,7 @@ type LogOptions struct {
 	// the zero value is zapcore.InfoLevel. An attempt that ended in an error
 	// is logged at WarnLevel, or at Level if that is higher.
 	Level zapcore.Level
-	// Redact names headers, besides LoggedSensitiveHeaders, whose values are
+	// Redact names headers, besides LoggedSensitiveHeaders', whose values are
 	// never logged (a session's MarkSensitive headers, an API key).
 	// Case-insensitive.
 	Redact []string
@@ -84,7 +92,7 @@ func Log(l *zap.Logger) Middleware {
 //
 // When the logger has DebugLevel enabled, the entry also holds the
 // request_headers and response_headers, with the values of
-// LoggedSensitiveHeaders and o.Redact replaced by "[redacted]".
+// LoggedSensitiveHeaders' and o.Redact replaced by "[redacted]".
 //
 // When the logger has neither level enabled (zap.NewNop, a nil Logger) the
 // middleware only passes the request on: it allocates nothing and does not
@@ -232,7 +240,7 @@ func (r redactedHeader) MarshalLogObject(enc zapcore.ObjectEncoder) error {
 }
 
 func (r redactedHeader) sensitive(name string) bool {
-	for _, lists := range [2][]string{LoggedSensitiveHeaders, r.redact} {
+	for _, lists := range [2][]string{loggedSensitive[:], r.redact} {
 		for _, s := range lists {
 			if strings.EqualFold(s, name) {
 				return true

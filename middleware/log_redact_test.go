@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -107,5 +108,45 @@ func TestLogRedactsAuthenticationInfo(t *testing.T) {
 	}
 	if s := encode(t, all[0]); strings.Contains(s, nextnonce) {
 		t.Errorf("the entry holds the nextnonce: %s", s)
+	}
+}
+
+// TestLoggedSensitiveHeadersIsFixed checks that the list is a copy: a
+// caller that blanks the slice it got still has Authorization redacted.
+func TestLoggedSensitiveHeadersIsFixed(t *testing.T) {
+	got := middleware.LoggedSensitiveHeaders()
+	if !slices.Contains(got, "Authorization") || !slices.Contains(got, "Set-Cookie") {
+		t.Fatalf("LoggedSensitiveHeaders() = %q, want Authorization and Set-Cookie among them", got)
+	}
+	for i := range got {
+		got[i] = "X-Nothing"
+	}
+	if again := middleware.LoggedSensitiveHeaders(); !slices.Contains(again, "Authorization") {
+		t.Fatalf("after the caller changed its copy: %q", again)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(func() {
+		srv.Client().CloseIdleConnections()
+		srv.Close()
+	})
+	core, logs := observer.New(zapcore.DebugLevel)
+	rt := middleware.Log(zap.New(core))(srv.Client().Transport)
+	req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
+	req.Header.Set("Authorization", "Bearer s3cret-token")
+	resp, err := rt.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	all := logs.All()
+	if len(all) != 1 {
+		t.Fatalf("%d entries, want 1", len(all))
+	}
+	h, _ := all[0].ContextMap()["request_headers"].(map[string]any)
+	if got := h["Authorization"]; got != "[redacted]" {
+		t.Errorf("logged Authorization = %v, want [redacted]", got)
+	}
+	if s := encode(t, all[0]); strings.Contains(s, "s3cret-token") {
+		t.Errorf("entry holds the token: %s", s)
 	}
 }
