@@ -2,7 +2,9 @@ package record_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -112,6 +114,18 @@ func TestRecordMissingOverBrowserHAR(t *testing.T) {
 	if !bytes.Contains(orig, []byte(`"_initiator"`)) {
 		t.Fatal("fixture changed")
 	}
+	// The browser's custom fields stay, value for value, on its entries,
+	// their responses and their timings.
+	raw, _ := readCassette(t, path)
+	before, after := customFieldsOf(t, orig), customFieldsOf(t, raw)
+	if len(before) == 0 {
+		t.Fatal("fixture has no custom fields")
+	}
+	for where, v := range before {
+		if after[where] != v {
+			t.Errorf("%s: %s after the rewrite, was %s", where, after[where], v)
+		}
+	}
 	// The browser's unredacted secrets are the file's business: relay
 	// redacts what it records, and rewrites the rest as it was.
 	if h.Log.Entries[6].Request.Method != "GET" || !strings.HasSuffix(h.Log.Entries[6].Request.URL, "/new") {
@@ -142,4 +156,42 @@ func TestBrowserFixturesRead(t *testing.T) {
 		}
 		assertValidHAR(t, b.Bytes())
 	}
+}
+
+// customFieldsOf lists the custom fields ("_" names) of a HAR's entries,
+// their responses and their timings, by place, each value compacted.
+func customFieldsOf(t *testing.T, har []byte) map[string]string {
+	t.Helper()
+	var h struct {
+		Log struct {
+			Entries []map[string]json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(har, &h); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	add := func(where string, obj map[string]json.RawMessage) {
+		for name, v := range obj {
+			if strings.HasPrefix(name, "_") && !(name == "_error" && string(v) == "null") { // relay's own field; no error is written as none
+				var b bytes.Buffer
+				if err := json.Compact(&b, v); err != nil {
+					t.Fatal(err)
+				}
+				out[where+"."+name] = b.String()
+			}
+		}
+	}
+	for i, e := range h.Log.Entries {
+		where := fmt.Sprintf("entries[%d]", i)
+		add(where, e)
+		for _, part := range []string{"response", "timings"} {
+			var obj map[string]json.RawMessage
+			if err := json.Unmarshal(e[part], &obj); err != nil {
+				t.Fatal(err)
+			}
+			add(where+"."+part, obj)
+		}
+	}
+	return out
 }

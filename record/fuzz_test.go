@@ -24,6 +24,7 @@ func FuzzReadHAR(f *testing.F) {
 	f.Add([]byte(`{"log":{"entries":[{"time":1.5e3,"request":{"bodySize":12.0},"response":{"content":{"size":null}}}]}}`))
 	f.Add([]byte("\ufeff{\"log\":{\"entries\":null}}"))
 	f.Add([]byte(`{"log":null}`))
+	f.Add([]byte(`{"log":{"entries":[{"_a":1,"response":{"_b":[2],"_error":null},"timings":{"_c":"x"}}],"comment":"c"}}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, err := record.ReadHAR(bytes.NewReader(b))

@@ -12,6 +12,7 @@ import (
 // field for field. Optional fields are omitted when empty; the fields relay
 // adds are named with a leading underscore, as the specification allows for
 // custom fields. Reading is tolerant: a missing field is its zero value, a
+// custom field relay does not know is kept in Custom (custom.go), another
 // field nobody knows is ignored, a number may be written as an integer or a
 // float, and a date that does not parse is the zero time.
 
@@ -68,6 +69,7 @@ type Entry struct {
 	ServerIPAddress string   `json:"serverIPAddress,omitempty"`
 	Connection      string   `json:"connection,omitempty"`
 	Comment         string   `json:"comment,omitempty"`
+	Custom          Custom   `json:"-"` // fields like Chrome's _initiator, kept as read
 }
 
 // Request is the request as it was sent. Header, cookie and query values,
@@ -125,6 +127,9 @@ type Response struct {
 	// response (a refused connection, a timeout); replay returns the
 	// failure as a *RecordedError. Browsers write failures the same way.
 	Error string `json:"_error,omitempty"`
+	// Custom holds the other custom fields, as read (Chrome's
+	// _transferSize).
+	Custom Custom `json:"-"`
 }
 
 // Content is a response body. Text holds it decoded from the response's
@@ -199,6 +204,7 @@ type Timings struct {
 	Receive Number `json:"receive"`
 	SSL     Number `json:"ssl"`
 	Comment string `json:"comment,omitempty"`
+	Custom  Custom `json:"-"` // fields like Chrome's _blocked_queueing, kept as read
 }
 
 // total is an entry's time: the sum of the phases that apply (SSL is part

@@ -49,6 +49,11 @@ func ReadHAR(r io.Reader) (*HAR, error) {
 	if err := json.Unmarshal(b, &h); err != nil {
 		return nil, fmt.Errorf("record: not a HAR file: %w", err)
 	}
+	if bytes.Contains(b, []byte(`"_`)) {
+		if err := readCustomFields(b, &h); err != nil {
+			return nil, fmt.Errorf("record: not a HAR file: %w", err)
+		}
+	}
 	return &h, nil
 }
 
@@ -69,7 +74,15 @@ func WriteHAR(w io.Writer, h *HAR) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&out); err != nil {
+	var v any = &out
+	if anyCustom(out.Log.Entries) {
+		withCustom, err := logWithCustom(&out.Log)
+		if err != nil {
+			return fmt.Errorf("record: writing HAR: %w", err)
+		}
+		v = withCustom
+	}
+	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("record: writing HAR: %w", err)
 	}
 	return nil

@@ -1,0 +1,202 @@
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Custom holds the custom fields of a HAR object that relay has no field
+// for, as they were read: HAR 1.2 lets a writer add fields whose names
+// start with an underscore (Chrome's _initiator, _priority and
+// _transferSize, Firefox's _securityState). Entry, Response and Timings
+// keep them, so that a browser's file relay rewrites in RecordMissing mode
+// keeps them too. Unknown fields without the underscore are not HAR and
+// are dropped.
+//
+// ReadHAR and WriteHAR handle them in a pass of their own, made only for
+// a file that has some: a HAR without custom fields costs what it did
+// before they were kept.
+type Custom map[string]json.RawMessage
+
+// relayCustom are the custom fields relay's own structs read, by object.
+var relayCustom = map[string][]string{
+	"response": {"_error"},
+}
+
+// readCustomFields fills the Custom fields of h's entries, their responses
+// and their timings from b, the file h was read from.
+func readCustomFields(b []byte, h *HAR) error {
+	var raw struct {
+		Log struct {
+			Entries []map[string]json.RawMessage `json:"entries"`
+		} `json:"log"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	for i, fields := range raw.Log.Entries {
+		if i >= len(h.Log.Entries) {
+			break
+		}
+		e := &h.Log.Entries[i]
+		e.Custom = pickCustom(fields, nil)
+		var err error
+		if e.Response.Custom, err = nestedCustom(fields["response"], relayCustom["response"]); err != nil {
+			return err
+		}
+		if e.Timings.Custom, err = nestedCustom(fields["timings"], nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nestedCustom is the custom fields of the object obj, or nil.
+func nestedCustom(obj json.RawMessage, known []string) (Custom, error) {
+	if !bytes.Contains(obj, []byte(`"_`)) {
+		return nil, nil
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(obj, &fields); err != nil {
+		return nil, err
+	}
+	return pickCustom(fields, known), nil
+}
+
+// pickCustom returns the fields whose names start with "_", but those in
+// known, or nil for none.
+func pickCustom(fields map[string]json.RawMessage, known []string) Custom {
+	var c Custom
+	for name, v := range fields {
+		if strings.HasPrefix(name, "_") && !slices.Contains(known, name) {
+			if c == nil {
+				c = Custom{}
+			}
+			c[name] = v
+		}
+	}
+	return c
+}
+
+// anyCustom reports whether an entry, its response or its timings hold
+// custom fields.
+func anyCustom(entries []Entry) bool {
+	for i := range entries {
+		if e := &entries[i]; len(e.Custom)+len(e.Response.Custom)+len(e.Timings.Custom) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// marshalWithCustom is e as JSON, HTML characters left as they are, with
+// its custom fields added at the end of their objects, in name order.
+func marshalWithCustom(e *Entry) (json.RawMessage, error) {
+	b, err := marshalPlain(e)
+	if err != nil {
+		return nil, err
+	}
+	// The nested objects first: adding to them moves the entry's end.
+	for _, part := range []struct {
+		key    string
+		custom Custom
+	}{{"timings", e.Timings.Custom}, {"response", e.Response.Custom}} {
+		if len(part.custom) == 0 {
+			continue
+		}
+		start, end, err := fieldSpan(b, part.key)
+		if err != nil {
+			return nil, err
+		}
+		obj, err := appendCustom(slices.Clone(b[start:end]), part.custom)
+		if err != nil {
+			return nil, err
+		}
+		b = slices.Concat(b[:start], obj, b[end:])
+	}
+	return appendCustom(b, e.Custom)
+}
+
+// marshalPlain is json.Marshal of v without HTML escaping (the encoder
+// around decides that, as for every field).
+func marshalPlain(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// fieldSpan finds the value of the top-level field key in the JSON object
+// obj: its start and end offsets.
+func fieldSpan(obj []byte, key string) (start, end int, err error) {
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if _, err := dec.Token(); err != nil { // {
+		return 0, 0, err
+	}
+	for dec.More() {
+		name, err := dec.Token()
+		if err != nil {
+			return 0, 0, err
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return 0, 0, err
+		}
+		if name == key {
+			end := int(dec.InputOffset())
+			return end - len(value), end, nil
+		}
+	}
+	return 0, 0, &json.UnsupportedValueError{Str: "no " + key + " field"}
+}
+
+// appendCustom adds c's fields to the end of the JSON object obj.
+func appendCustom(obj []byte, c Custom) (json.RawMessage, error) {
+	if len(c) == 0 {
+		return obj, nil
+	}
+	out := bytes.TrimRight(obj, " \t\r\n")
+	out = out[:len(out)-1] // without its closing brace
+	empty := bytes.Equal(bytes.TrimSpace(out), []byte("{"))
+	for _, name := range slices.Sorted(maps.Keys(c)) {
+		if !json.Valid(c[name]) {
+			return nil, &json.UnsupportedValueError{Str: "custom field " + name + " is not JSON"}
+		}
+		if !empty {
+			out = append(out, ',')
+		}
+		empty = false
+		key, err := marshalPlain(name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(append(append(out, key...), ':'), c[name]...)
+	}
+	return append(out, '}'), nil
+}
+
+// logWithCustom is l to write with its entries' custom fields: each entry
+// made into JSON of its own (the file's "entries" then comes after its
+// "comment").
+func logWithCustom(l *Log) (any, error) {
+	entries := make([]json.RawMessage, len(l.Entries))
+	for i := range l.Entries {
+		var err error
+		if entries[i], err = marshalWithCustom(&l.Entries[i]); err != nil {
+			return nil, err
+		}
+	}
+	type logOut struct {
+		Log
+		Entries []json.RawMessage `json:"entries"` // shadows Log.Entries
+	}
+	return struct {
+		Log logOut `json:"log"`
+	}{logOut{*l, entries}}, nil
+}

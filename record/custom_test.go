@@ -1,0 +1,100 @@
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+)
+
+// TestCustomFieldsRoundTrip reads custom fields into Custom, leaves relay's
+// own _error to Response.Error, and writes them back after the object's
+// fields, in name order, with HTML characters left as they are.
+func TestCustomFieldsRoundTrip(t *testing.T) {
+	const in = `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},"entries":[{
+		"startedDateTime":"2026-01-02T03:04:05.000Z","time":1,
+		"_resourceType":"document","_initiator":{"type":"parser","lines":[1,2]},
+		"request":{"method":"GET","url":"https://example.test/","httpVersion":"HTTP/1.1","cookies":[],"headers":[],"queryString":[],"headersSize":-1,"bodySize":0},
+		"response":{"status":0,"statusText":"","httpVersion":"","cookies":[],"headers":[],"content":{"size":11,"mimeType":"text/html","text":"<p>a & b</p>"},
+			"redirectURL":"","headersSize":-1,"bodySize":-1,"_error":"net::ERR_FAILED","_transferSize":300},
+		"cache":{},"timings":{"send":1,"wait":2,"receive":3,"_blocked_queueing":0.5}}]}}`
+	h, err := ReadHAR(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := h.Log.Entries[0]
+	if got := compact(t, e.Custom["_initiator"]); got != `{"type":"parser","lines":[1,2]}` || compact(t, e.Custom["_resourceType"]) != `"document"` || len(e.Custom) != 2 {
+		t.Errorf("entry custom fields: %q", e.Custom)
+	}
+	if e.Response.Error != "net::ERR_FAILED" || len(e.Response.Custom) != 1 || compact(t, e.Response.Custom["_transferSize"]) != "300" {
+		t.Errorf("response: Error %q, custom %q", e.Response.Error, e.Response.Custom)
+	}
+	if len(e.Timings.Custom) != 1 || compact(t, e.Timings.Custom["_blocked_queueing"]) != "0.5" {
+		t.Errorf("timings custom fields: %q", e.Timings.Custom)
+	}
+	if e.Request.Method != "GET" || e.Timings.Wait != 2 {
+		t.Errorf("the entry's own fields: %+v", e)
+	}
+
+	var out bytes.Buffer
+	if err := WriteHAR(&out, h); err != nil {
+		t.Fatal(err)
+	}
+	written := out.String()
+	for _, want := range []string{`"<p>a & b</p>"`, `"_error": "net::ERR_FAILED"`, `"_transferSize": 300`, `"_blocked_queueing": 0.5`} {
+		if !strings.Contains(written, want) {
+			t.Errorf("written HAR lacks %s:\n%s", want, written)
+		}
+	}
+	if i, j := strings.Index(written, `"_initiator"`), strings.Index(written, `"_resourceType"`); i < 0 || j < i || i < strings.Index(written, `"timings"`) {
+		t.Errorf("custom fields not after the entry's own, in name order:\n%s", written)
+	}
+	again, err := ReadHAR(strings.NewReader(written))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := compact(t, again.Log.Entries[0].Custom["_initiator"]); got != `{"type":"parser","lines":[1,2]}` {
+		t.Errorf("read back: %q", got)
+	}
+}
+
+// TestNoCustomFields checks that a HAR without custom fields reads with
+// none and is written as before: entries before the log's comment, and no
+// field added.
+func TestNoCustomFields(t *testing.T) {
+	h := &HAR{Log: Log{Comment: "c", Entries: []Entry{{Comment: "x", Request: Request{Method: "GET"}}}}}
+	var out bytes.Buffer
+	if err := WriteHAR(&out, h); err != nil {
+		t.Fatal(err)
+	}
+	written := out.String()
+	if strings.Contains(written, `"_`) || strings.Index(written, `"entries"`) > strings.Index(written, `"comment": "c"`) {
+		t.Errorf("written:\n%s", written)
+	}
+	again, err := ReadHAR(strings.NewReader(written))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := again.Log.Entries[0]; e.Custom != nil || e.Response.Custom != nil || e.Timings.Custom != nil || e.Comment != "x" {
+		t.Errorf("read back: %+v", e)
+	}
+}
+
+// TestCustomFieldNotJSON checks that a custom field set to bytes that are
+// not JSON fails the write instead of corrupting the file.
+func TestCustomFieldNotJSON(t *testing.T) {
+	h := &HAR{Log: Log{Entries: []Entry{{Custom: Custom{"_bad": json.RawMessage(`{"unclosed"`)}}}}}
+	if err := WriteHAR(io.Discard, h); err == nil {
+		t.Error("WriteHAR wrote a custom field that is not JSON")
+	}
+}
+
+func compact(t *testing.T, raw json.RawMessage) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		t.Fatalf("%q: %v", raw, err)
+	}
+	return b.String()
+}
