@@ -92,10 +92,11 @@ func anyCustom(entries []Entry) bool {
 	return false
 }
 
-// marshalWithCustom is e as JSON, HTML characters left as they are, with
-// its custom fields added at the end of their objects, in name order.
+// marshalWithCustom is e as JSON (encodeJSON: HTML characters left as
+// they are, for the encoder around to decide), with its custom fields
+// added at the end of their objects, in name order.
 func marshalWithCustom(e *Entry) (json.RawMessage, error) {
-	b, err := marshalPlain(e)
+	b, err := encodeJSON(e)
 	if err != nil {
 		return nil, err
 	}
@@ -118,18 +119,6 @@ func marshalWithCustom(e *Entry) (json.RawMessage, error) {
 		b = slices.Concat(b[:start], obj, b[end:])
 	}
 	return appendCustom(b, e.Custom)
-}
-
-// marshalPlain is json.Marshal of v without HTML escaping (the encoder
-// around decides that, as for every field).
-func marshalPlain(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // fieldSpan finds the value of the top-level field key in the JSON object
@@ -172,7 +161,7 @@ func appendCustom(obj []byte, c Custom) (json.RawMessage, error) {
 			out = append(out, ',')
 		}
 		empty = false
-		key, err := marshalPlain(name)
+		key, err := encodeJSON(name)
 		if err != nil {
 			return nil, err
 		}
