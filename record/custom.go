@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -100,7 +101,7 @@ func marshalWithCustom(e *Entry) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The nested objects first: adding to them moves the entry's end.
+	// Each part's span is found in the entry as it is by then.
 	for _, part := range []struct {
 		key    string
 		custom Custom
@@ -142,7 +143,7 @@ func fieldSpan(obj []byte, key string) (start, end int, err error) {
 			return end - len(value), end, nil
 		}
 	}
-	return 0, 0, &json.UnsupportedValueError{Str: "no " + key + " field"}
+	return 0, 0, fmt.Errorf("no %q field", key)
 }
 
 // appendCustom adds c's fields to the end of the JSON object obj.
@@ -155,7 +156,7 @@ func appendCustom(obj []byte, c Custom) (json.RawMessage, error) {
 	empty := bytes.Equal(bytes.TrimSpace(out), []byte("{"))
 	for _, name := range slices.Sorted(maps.Keys(c)) {
 		if !json.Valid(c[name]) {
-			return nil, &json.UnsupportedValueError{Str: "custom field " + name + " is not JSON"}
+			return nil, fmt.Errorf("custom field %s is not JSON", name)
 		}
 		if !empty {
 			out = append(out, ',')
