@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/net/http/httpguts"
@@ -177,11 +178,16 @@ func TestCookieHeaderMatchesCookies(t *testing.T) {
 // behind a wrapper that hides its type (the general merge): the server
 // must see the same Cookie header.
 func TestMiddlewarePlainHopMatchesMerge(t *testing.T) {
+	var mu sync.Mutex
 	var seen []string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
 		seen = append(seen, strings.Join(r.Header.Values("Cookie"), " | "))
 	}))
 	defer srv.Close()
+	base := &http.Transport{}
+	defer base.CloseIdleConnections()
 	jar, err := New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +195,7 @@ func TestMiddlewarePlainHopMatchesMerge(t *testing.T) {
 	u, _ := url.Parse(srv.URL)
 	jar.SetCookies(u, []*http.Cookie{{Name: "a", Value: "1"}, {Name: "b", Value: "x y"}, {Name: "c", Value: "q", Quoted: true}})
 	for _, j := range []http.CookieJar{jar, hiddenJar{jar}} {
-		rt := Middleware(j)(http.DefaultTransport)
+		rt := Middleware(j)(base)
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
 		resp, err := rt.RoundTrip(req)
 		if err != nil {
@@ -200,6 +206,8 @@ func TestMiddlewarePlainHopMatchesMerge(t *testing.T) {
 			t.Errorf("%T: the caller's request got a Cookie header", j)
 		}
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if len(seen) != 2 || seen[0] != seen[1] || seen[0] != `a=1; b="x y"; c="q"` {
 		t.Errorf("Cookie headers sent: %q; want a=1; b=\"x y\"; c=\"q\" twice", seen)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 )
@@ -17,14 +18,30 @@ import (
 // keeps them too. Unknown fields without the underscore are not HAR and
 // are dropped.
 //
-// ReadHAR and WriteHAR handle them in a pass of their own, made only for
-// a file that has some: a HAR without custom fields costs what it did
-// before they were kept.
+// ReadHAR fills them and WriteHAR writes them in a pass of their own, made
+// only for a file in which a name starting with an underscore appears
+// (relay's own, such as _error, included): a HAR without any costs what it
+// did before they were kept. A field relay's struct has (Response's
+// _error) is never custom: the struct reads and writes it.
 type Custom map[string]json.RawMessage
 
-// relayCustom are the custom fields relay's own structs read, by object.
-var relayCustom = map[string][]string{
-	"response": {"_error"},
+// The custom fields relay's own structs read and write, from their json
+// tags.
+var (
+	entryOwn    = ownCustom(reflect.TypeFor[Entry]())
+	responseOwn = ownCustom(reflect.TypeFor[Response]())
+	timingsOwn  = ownCustom(reflect.TypeFor[Timings]())
+)
+
+// ownCustom lists the json names of t's fields that start with "_".
+func ownCustom(t reflect.Type) []string {
+	var names []string
+	for f := range t.Fields() {
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); strings.HasPrefix(name, "_") {
+			names = append(names, name)
+		}
+	}
+	return names
 }
 
 // readCustomFields fills the Custom fields of h's entries, their responses
@@ -43,12 +60,12 @@ func readCustomFields(b []byte, h *HAR) error {
 			break
 		}
 		e := &h.Log.Entries[i]
-		e.Custom = pickCustom(fields, nil)
+		e.Custom = pickCustom(fields, entryOwn)
 		var err error
-		if e.Response.Custom, err = nestedCustom(fields["response"], relayCustom["response"]); err != nil {
+		if e.Response.Custom, err = nestedCustom(fields["response"], responseOwn); err != nil {
 			return err
 		}
-		if e.Timings.Custom, err = nestedCustom(fields["timings"], nil); err != nil {
+		if e.Timings.Custom, err = nestedCustom(fields["timings"], timingsOwn); err != nil {
 			return err
 		}
 	}
@@ -105,7 +122,8 @@ func marshalWithCustom(e *Entry) (json.RawMessage, error) {
 	for _, part := range []struct {
 		key    string
 		custom Custom
-	}{{"timings", e.Timings.Custom}, {"response", e.Response.Custom}} {
+		own    []string
+	}{{"timings", e.Timings.Custom, timingsOwn}, {"response", e.Response.Custom, responseOwn}} {
 		if len(part.custom) == 0 {
 			continue
 		}
@@ -113,13 +131,13 @@ func marshalWithCustom(e *Entry) (json.RawMessage, error) {
 		if err != nil {
 			return nil, err
 		}
-		obj, err := appendCustom(slices.Clone(b[start:end]), part.custom)
+		obj, err := appendCustom(slices.Clone(b[start:end]), part.custom, part.own)
 		if err != nil {
 			return nil, err
 		}
 		b = slices.Concat(b[:start], obj, b[end:])
 	}
-	return appendCustom(b, e.Custom)
+	return appendCustom(b, e.Custom, entryOwn)
 }
 
 // fieldSpan finds the value of the top-level field key in the JSON object
@@ -146,8 +164,9 @@ func fieldSpan(obj []byte, key string) (start, end int, err error) {
 	return 0, 0, fmt.Errorf("no %q field", key)
 }
 
-// appendCustom adds c's fields to the end of the JSON object obj.
-func appendCustom(obj []byte, c Custom) (json.RawMessage, error) {
+// appendCustom adds c's fields to the end of the JSON object obj, but
+// those named in own, which obj's struct wrote itself.
+func appendCustom(obj []byte, c Custom, own []string) (json.RawMessage, error) {
 	if len(c) == 0 {
 		return obj, nil
 	}
@@ -155,6 +174,9 @@ func appendCustom(obj []byte, c Custom) (json.RawMessage, error) {
 	out = out[:len(out)-1] // without its closing brace
 	empty := bytes.Equal(bytes.TrimSpace(out), []byte("{"))
 	for _, name := range slices.Sorted(maps.Keys(c)) {
+		if slices.Contains(own, name) {
+			continue
+		}
 		if !json.Valid(c[name]) {
 			return nil, fmt.Errorf("custom field %s is not JSON", name)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -97,4 +98,21 @@ func compact(t *testing.T, raw json.RawMessage) string {
 		t.Fatalf("%q: %v", raw, err)
 	}
 	return b.String()
+}
+
+// TestOwnCustomFieldsWin checks that relay's own custom fields are read
+// from their tags, and that a Custom entry of the same name is not written
+// next to the struct's own field.
+func TestOwnCustomFieldsWin(t *testing.T) {
+	if !slices.Equal(responseOwn, []string{"_error"}) || len(entryOwn) != 0 || len(timingsOwn) != 0 {
+		t.Fatalf("own custom fields: entry %q, response %q, timings %q", entryOwn, responseOwn, timingsOwn)
+	}
+	e := Entry{Response: Response{Error: "refused", Custom: Custom{"_error": json.RawMessage(`"other"`), "_x": json.RawMessage(`1`)}}}
+	var out bytes.Buffer
+	if err := WriteHAR(&out, &HAR{Log: Log{Entries: []Entry{e}}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); strings.Count(got, `"_error"`) != 1 || !strings.Contains(got, `"_error": "refused"`) || !strings.Contains(got, `"_x": 1`) {
+		t.Errorf("written:\n%s", got)
+	}
 }
