@@ -2,6 +2,7 @@ package httpbench
 
 import (
 	"context"
+	"math/rand/v2"
 	"runtime"
 	"slices"
 	"sync"
@@ -10,74 +11,143 @@ import (
 
 // How the report measures one row of one contender.
 
-// measureSequential times n requests of o after a warm-up, with GOMAXPROCS 1.
-func measureSequential(ctx context.Context, o op, n int) (cell, error) {
+// measureInterleaved times n requests of each of ops (nil ones are left
+// out) after a warm-up, with GOMAXPROCS 1, in rounds of block requests: in
+// each round every op runs one block, in a new random order. The ops thus
+// share the machine's state to within a few milliseconds, where one
+// measurement after another each would be a tenth of a second apart and a
+// drifting machine (a neighbour's load, a clock's boost) would move one
+// op's time and not another's. A collection runs on whichever op is
+// running when it is due; it is not forced between blocks, so that the
+// garbage each op makes is still paid for in the run.
+func measureInterleaved(ctx context.Context, ops []op, n, block int) ([]cell, error) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	for range max(n/10, 10) {
-		if err := o(ctx); err != nil {
-			return cell{}, err
+	for _, o := range ops {
+		if o == nil {
+			continue
+		}
+		for range max(n/10, 10) {
+			if err := o(ctx); err != nil {
+				return nil, err
+			}
 		}
 	}
 	runtime.GC()
+	elapsed := make([]time.Duration, len(ops))
+	mallocs := make([]uint64, len(ops))
+	done := make([]int, len(ops))
 	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	start := time.Now()
-	for range n {
-		if err := o(ctx); err != nil {
-			return cell{}, err
+	for sent := 0; sent < n; sent += block {
+		size := min(block, n-sent)
+		for _, i := range rand.Perm(len(ops)) {
+			if ops[i] == nil {
+				continue
+			}
+			runtime.ReadMemStats(&before)
+			start := time.Now()
+			for range size {
+				if err := ops[i](ctx); err != nil {
+					return nil, err
+				}
+			}
+			elapsed[i] += time.Since(start)
+			runtime.ReadMemStats(&after)
+			mallocs[i] += after.Mallocs - before.Mallocs
+			done[i] += size
 		}
 	}
-	elapsed := time.Since(start)
-	runtime.ReadMemStats(&after)
-	return cell{
-		ns:     float64(elapsed.Nanoseconds()) / float64(n),
-		allocs: float64(after.Mallocs-before.Mallocs) / float64(n),
-	}, nil
+	cells := make([]cell, len(ops))
+	for i := range ops {
+		if done[i] > 0 {
+			cells[i] = cell{
+				ns:     float64(elapsed[i].Nanoseconds()) / float64(done[i]),
+				allocs: float64(mallocs[i]) / float64(done[i]),
+			}
+		}
+	}
+	return cells, nil
 }
 
-// measureParallel runs n requests of o from 64 goroutines sharing it, and
-// reports requests per second and the 99th percentile of their latencies.
-func measureParallel(ctx context.Context, o op, n int) (cell, error) {
-	per := max(n/reportGoroutines, 1)
-	latencies := make([][]time.Duration, reportGoroutines)
+// measureParallel runs n requests of each of ops (nil ones are left out)
+// from 64 goroutines sharing the op, and reports requests per second and
+// the 99th percentile of their latencies. As in measureInterleaved, the ops
+// take turns, block requests each (spread over the 64 goroutines) in a new
+// random order every round; a turn waits for its last request, so each
+// turn's start and end, with fewer than 64 requests in flight, weigh alike
+// on every op.
+func measureParallel(ctx context.Context, ops []op, n, block int) ([]cell, error) {
+	latencies := make([][]time.Duration, len(ops))
 	errs := make([]error, reportGoroutines)
-	run := func(per int) time.Duration {
+	per := make([][]time.Duration, reportGoroutines)
+	turn := func(o op, each int) (time.Duration, []time.Duration) {
 		var wg sync.WaitGroup
 		start := time.Now()
 		for g := range reportGoroutines {
-			latencies[g] = latencies[g][:0]
+			per[g] = per[g][:0]
 			wg.Go(func() {
-				for range per {
+				for range each {
 					t0 := time.Now()
 					if err := o(ctx); err != nil {
 						errs[g] = err
 						return
 					}
-					latencies[g] = append(latencies[g], time.Since(t0))
+					per[g] = append(per[g], time.Since(t0))
 				}
 			})
 		}
 		wg.Wait()
-		return time.Since(start)
+		return time.Since(start), slices.Concat(per...)
 	}
-	run(max(per/10, 2)) // warm-up: 64 connections dialled, pools filled
-	runtime.GC()
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	elapsed := run(per)
-	runtime.ReadMemStats(&after)
-	for _, err := range errs {
-		if err != nil {
-			return cell{}, err
+	failed := func() error {
+		for _, err := range errs {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	each := max(block/reportGoroutines, 1)
+	for _, o := range ops {
+		if o != nil {
+			turn(o, max(each/2, 2)) // warm-up: 64 connections dialled, pools filled
 		}
 	}
-	all := slices.Concat(latencies...)
-	slices.Sort(all)
-	total := float64(len(all))
-	return cell{
-		ns:     float64(elapsed.Nanoseconds()) / total,
-		allocs: float64(after.Mallocs-before.Mallocs) / total,
-		rps:    total / elapsed.Seconds(),
-		p99:    all[int(float64(len(all)-1)*0.99)],
-	}, nil
+	if err := failed(); err != nil {
+		return nil, err
+	}
+	runtime.GC()
+	elapsed := make([]time.Duration, len(ops))
+	mallocs := make([]uint64, len(ops))
+	var before, after runtime.MemStats
+	for sent := 0; sent < n; sent += each * reportGoroutines {
+		for _, i := range rand.Perm(len(ops)) {
+			if ops[i] == nil {
+				continue
+			}
+			runtime.ReadMemStats(&before)
+			took, lat := turn(ops[i], each)
+			runtime.ReadMemStats(&after)
+			if err := failed(); err != nil {
+				return nil, err
+			}
+			elapsed[i] += took
+			mallocs[i] += after.Mallocs - before.Mallocs
+			latencies[i] = append(latencies[i], lat...)
+		}
+	}
+	cells := make([]cell, len(ops))
+	for i, all := range latencies {
+		if len(all) == 0 {
+			continue
+		}
+		slices.Sort(all)
+		total := float64(len(all))
+		cells[i] = cell{
+			ns:     float64(elapsed[i].Nanoseconds()) / total,
+			allocs: float64(mallocs[i]) / total,
+			rps:    total / elapsed[i].Seconds(),
+			p99:    all[int(float64(len(all)-1)*0.99)],
+		}
+	}
+	return cells, nil
 }

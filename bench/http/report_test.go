@@ -5,7 +5,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"slices"
 	"strings"
@@ -19,10 +18,12 @@ import (
 //
 //	go test -run TestReport -report.passes 15 -report.update ./http/
 var (
-	reportPasses   = flag.Int("report.passes", 1, "passes of TestReport; each measures every row of every contender, in random order")
-	reportRequests = flag.Int("report.requests", 40, "requests per measurement of a sequential row")
-	reportParallel = flag.Int("report.parallel", 640, "requests per measurement of the 64-goroutine row")
-	reportUpdate   = flag.Bool("report.update", false, "write the report into docs/benchmarks.md")
+	reportPasses        = flag.Int("report.passes", 1, "passes of TestReport; each measures every row of every contender, in random order")
+	reportRequests      = flag.Int("report.requests", 40, "requests per measurement of a sequential row")
+	reportBlock         = flag.Int("report.block", 20, "requests of one contender in a row before the next contender's turn (sequential rows)")
+	reportParallel      = flag.Int("report.parallel", 640, "requests per measurement of the 64-goroutine row")
+	reportParallelBlock = flag.Int("report.parallel.block", 640, "requests of one contender in the 64-goroutine row before the next contender's turn")
+	reportUpdate        = flag.Bool("report.update", false, "write the report into docs/benchmarks.md")
 )
 
 const reportGoroutines = 64
@@ -35,14 +36,15 @@ type cell struct {
 	p99    time.Duration
 }
 
-// TestReport measures every contender on every row, pass after pass, with
-// the contenders in a new random order in each, and reports each
-// contender's median ratio to bare net/http over the passes: every ratio
-// compares two measurements made seconds apart, which a drifting machine
-// disturbs far less than numbers taken minutes apart. The sequential rows
-// run with GOMAXPROCS 1, so that the client and the loopback server share
-// one CPU and the time is the work done; the 64-goroutine row runs on all
-// CPUs.
+// TestReport measures every contender on every row, pass after pass, and
+// reports each contender's median ratio to bare net/http over the passes.
+// Within a pass a sequential row's contenders take turns, a block of
+// requests each in a new random order every round (measureInterleaved), so
+// that every ratio compares times taken within milliseconds of each other:
+// a drifting machine moves both alike. The sequential rows run with
+// GOMAXPROCS 1, so that the client and the loopback server share one CPU
+// and the time is the work done; the 64-goroutine row runs on all CPUs,
+// its contenders taking turns in the same way (measureParallel).
 func TestReport(t *testing.T) {
 	srv, h2 := newServer(t), newH2Server(t)
 	ctx := context.Background()
@@ -66,21 +68,20 @@ func TestReport(t *testing.T) {
 	}
 	for range *reportPasses {
 		for _, row := range rows {
-			for _, i := range rand.Perm(len(contenders)) {
-				if ops[row][i] == nil {
-					continue
+			var ms []cell
+			var err error
+			if row == rowParallel {
+				ms, err = measureParallel(ctx, ops[row], *reportParallel, *reportParallelBlock)
+			} else {
+				ms, err = measureInterleaved(ctx, ops[row], *reportRequests, *reportBlock)
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", row, err)
+			}
+			for i, m := range ms {
+				if ops[row][i] != nil {
+					cells[row][i] = append(cells[row][i], m)
 				}
-				var m cell
-				var err error
-				if row == rowParallel {
-					m, err = measureParallel(ctx, ops[row][i], *reportParallel)
-				} else {
-					m, err = measureSequential(ctx, ops[row][i], *reportRequests)
-				}
-				if err != nil {
-					t.Fatalf("%s, %s: %v", contenders[i].name, row, err)
-				}
-				cells[row][i] = append(cells[row][i], m)
 			}
 		}
 	}
