@@ -11,8 +11,8 @@ import (
 
 // How the report measures one row of one contender.
 
-// measureInterleaved times n requests of each of ops (nil ones are left
-// out) after a warm-up, with GOMAXPROCS 1, in rounds of block requests: in
+// measureInterleaved times n requests (in whole blocks) of each of ops (nil
+// ones are left out) after a warm-up, with GOMAXPROCS 1, in rounds of block requests: in
 // each round every op runs one block, in a new random order. The ops thus
 // share the machine's state to within a few milliseconds, where one
 // measurement after another each would be a tenth of a second apart and a
@@ -32,40 +32,56 @@ func measureInterleaved(ctx context.Context, ops []op, n, block int) ([]cell, er
 			}
 		}
 	}
+	rounds := (n + block - 1) / block // whole blocks: n rounded up
+	elapsed, mallocs, err := takeTurns(ops, rounds, func(i int) (time.Duration, error) {
+		start := time.Now()
+		for range block {
+			if err := ops[i](ctx); err != nil {
+				return 0, err
+			}
+		}
+		return time.Since(start), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	total := float64(rounds * block)
+	cells := make([]cell, len(ops))
+	for i := range ops {
+		if ops[i] != nil {
+			cells[i] = cell{
+				ns:     float64(elapsed[i].Nanoseconds()) / total,
+				allocs: float64(mallocs[i]) / total,
+			}
+		}
+	}
+	return cells, nil
+}
+
+// takeTurns runs rounds of turns after a collection: in each round, turn(i)
+// for every op i that is not nil, in a new random order. It returns each
+// op's time (as turn measures it) and allocations, summed over its turns.
+func takeTurns(ops []op, rounds int, turn func(i int) (time.Duration, error)) ([]time.Duration, []uint64, error) {
 	runtime.GC()
 	elapsed := make([]time.Duration, len(ops))
 	mallocs := make([]uint64, len(ops))
-	done := make([]int, len(ops))
 	var before, after runtime.MemStats
-	for sent := 0; sent < n; sent += block {
-		size := min(block, n-sent)
+	for range rounds {
 		for _, i := range rand.Perm(len(ops)) {
 			if ops[i] == nil {
 				continue
 			}
 			runtime.ReadMemStats(&before)
-			start := time.Now()
-			for range size {
-				if err := ops[i](ctx); err != nil {
-					return nil, err
-				}
-			}
-			elapsed[i] += time.Since(start)
+			took, err := turn(i)
 			runtime.ReadMemStats(&after)
-			mallocs[i] += after.Mallocs - before.Mallocs
-			done[i] += size
-		}
-	}
-	cells := make([]cell, len(ops))
-	for i := range ops {
-		if done[i] > 0 {
-			cells[i] = cell{
-				ns:     float64(elapsed[i].Nanoseconds()) / float64(done[i]),
-				allocs: float64(mallocs[i]) / float64(done[i]),
+			if err != nil {
+				return nil, nil, err
 			}
+			elapsed[i] += took
+			mallocs[i] += after.Mallocs - before.Mallocs
 		}
 	}
-	return cells, nil
+	return elapsed, mallocs, nil
 }
 
 // measureParallel runs n requests of each of ops (nil ones are left out)
@@ -115,25 +131,14 @@ func measureParallel(ctx context.Context, ops []op, n, block int) ([]cell, error
 	if err := failed(); err != nil {
 		return nil, err
 	}
-	runtime.GC()
-	elapsed := make([]time.Duration, len(ops))
-	mallocs := make([]uint64, len(ops))
-	var before, after runtime.MemStats
-	for sent := 0; sent < n; sent += each * reportGoroutines {
-		for _, i := range rand.Perm(len(ops)) {
-			if ops[i] == nil {
-				continue
-			}
-			runtime.ReadMemStats(&before)
-			took, lat := turn(ops[i], each)
-			runtime.ReadMemStats(&after)
-			if err := failed(); err != nil {
-				return nil, err
-			}
-			elapsed[i] += took
-			mallocs[i] += after.Mallocs - before.Mallocs
-			latencies[i] = append(latencies[i], lat...)
-		}
+	perTurn := each * reportGoroutines
+	elapsed, mallocs, err := takeTurns(ops, (n+perTurn-1)/perTurn, func(i int) (time.Duration, error) {
+		took, lat := turn(ops[i], each)
+		latencies[i] = append(latencies[i], lat...)
+		return took, failed()
+	})
+	if err != nil {
+		return nil, err
 	}
 	cells := make([]cell, len(ops))
 	for i, all := range latencies {

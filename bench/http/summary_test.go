@@ -149,7 +149,7 @@ func (r report) markdown() string {
 	}
 	b.WriteString("\nRatios are the median over the passes of each pass's ratio to net/http (time per request; for the 64 goroutines, requests per second and p99 latency). Allocations are per request, the in-process server's included, as a difference to net/http's.\n\n")
 	if r.passes > 1 {
-		fmt.Fprintf(&b, "Relay's per-pass ratios, from the first to the third quartile (half the passes fall inside): %s.\n\n", spreadRows(r, relayAt))
+		fmt.Fprintf(&b, "Relay's per-pass ratios, from the first to the third quartile (half the passes fall inside): %s.\n\n", spreadRows(r))
 		fmt.Fprintf(&b, "The report's own error: the ratios of \"net/http again\", a second net/http client the same as the first, are %s (median; first to third quartile).\n\n", againRows(r))
 	}
 	relay := func(row string) summary { return r.rows[row][relayAt] }
@@ -195,15 +195,14 @@ func fasterRows(r report) string {
 	return strings.Join(parts, "; ")
 }
 
-// spreadRows lists the quartiles of contender at's per-pass ratios, row by
-// row.
-func spreadRows(r report, at int) string {
+// spreadRows lists the quartiles of relay's per-pass ratios, row by row.
+func spreadRows(r report) string {
 	var parts []string
 	for _, row := range reportRows {
-		q := r.rows[row][at].spread
+		q := r.rows[row][relayAt].spread
 		parts = append(parts, fmt.Sprintf("%s %.2f–%.2f×", row, q[0], q[1]))
 	}
-	q := r.rows[rowParallel][at].spread
+	q := r.rows[rowParallel][relayAt].spread
 	parts = append(parts, fmt.Sprintf("64 goroutines %.2f–%.2f× req/s", q[0], q[1]))
 	return strings.Join(parts, "; ")
 }
