@@ -177,7 +177,7 @@ func (s *Session) newRequest(ctx context.Context, method, rawURL string, cfg *re
 	// context, however deep it is (relayctx).
 	ctx = cfg.context(relayctx.Scope(ctx))
 	ctx, trail := s.explainContext(ctx, cfg)
-	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
+	req, err := s.urls.newRequest(ctx, method, rawURL)
 	if err != nil {
 		closeSpec(cfg.body)
 		return nil, fmt.Errorf("client: %w", redactParseError(err, rawURL))

@@ -115,6 +115,7 @@ type Session struct {
 	sends     atomic.Pointer[[]middleware.Middleware] // UseSend's, replaced (never changed) under mu
 	sensitive atomic.Pointer[[]string]                // MarkSensitive's headers, replaced (never changed) under mu
 	stack     atomic.Pointer[stackHolder]             // the assembled stack; replaced by Use
+	urls      urlMemo                                 // the URL strings parsed last (urlmemo.go)
 }
 
 // stackHolder is the assembled stack, with and without the defaults
