@@ -82,10 +82,12 @@ func (c *routeConfig) compile(o RouteOptions) {
 // compiledFrom reports whether c was compiled from o and env, as far as
 // they can be compared as a whole: a large Proxies map is only recognised
 // here, and its keys are checked by choose. live is that map, or nil when
-// choose need not check it.
-func (c *routeConfig) compiledFrom(o RouteOptions, env routeEnv) (same bool, live map[string]string) {
+// choose need not check it. env is compared only when it was read for
+// this request (EnvPerRequest): otherwise c and the request both have the
+// one read when the middleware was built.
+func (c *routeConfig) compiledFrom(o RouteOptions, env *routeEnv) (same bool, live map[string]string) {
 	if c.o.TrustEnv != o.TrustEnv || c.o.EnvPerRequest != o.EnvPerRequest ||
-		c.o.TLS != o.TLS || c.o.Name != o.Name || (o.TrustEnv && c.env != env) {
+		c.o.TLS != o.TLS || c.o.Name != o.Name || (o.TrustEnv && o.EnvPerRequest && c.env != *env) {
 		return false, nil
 	}
 	return c.seen.still(o.Proxies)

@@ -158,9 +158,10 @@ func (s *routeState) middleware(next http.RoundTripper) http.RoundTripper {
 // those of the last compilation.
 func (s *routeState) route(u *url.URL, given *Route) (*Route, bool, error) {
 	o := s.source()
-	env := s.env
+	env := &s.env
 	if o.TrustEnv && o.EnvPerRequest {
-		env = readRouteEnv()
+		fresh := readRouteEnv()
+		env = &fresh
 	}
 	c := s.cur.Load()
 	if same, live := c.compiledFrom(o, env); same {
@@ -171,7 +172,7 @@ func (s *routeState) route(u *url.URL, given *Route) (*Route, bool, error) {
 			return r, changed, nil
 		}
 	}
-	c = compileRoutes(o, env, s.frozen)
+	c = compileRoutes(o, *env, s.frozen)
 	s.cur.Store(c) // concurrent compilations of the same change agree
 	if c.err != nil {
 		return nil, false, c.err

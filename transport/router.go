@@ -158,13 +158,15 @@ func (r *Router) match(u *url.URL) *route {
 	if t == nil {
 		return nil
 	}
-	host := u.Hostname()
-	if hasUpper(host) {
-		host = asciiLower(host) // allocates only for a host not in lower case
-	}
-	for _, i := range t.byHost[host] {
-		if t.all[i].prefix.matches(u) {
-			return &t.all[i]
+	if len(t.byHost) > 0 { // else only scheme prefixes are mounted, as in a new Session
+		host := u.Hostname()
+		if hasUpper(host) {
+			host = asciiLower(host) // allocates only for a host not in lower case
+		}
+		for _, i := range t.byHost[host] {
+			if t.all[i].prefix.matches(u) {
+				return &t.all[i]
+			}
 		}
 	}
 	for _, i := range t.schemeOnly {
