@@ -146,6 +146,13 @@ func (o *Options) Determine(contentType string, content []byte) Result {
 // determine is Determine for content that may be only the start of the body:
 // more tells that the body goes on after content.
 func (o *Options) determine(contentType string, content []byte, more bool) Result {
+	// Most responses of an API: the same Content-Type, naming its charset,
+	// and no byte order mark, which would win over it.
+	if !mayStartWithBOM(content) {
+		if name, ok := declaredOnce(contentType); ok {
+			return Result{Name: name, Source: Header, Confidence: 1}
+		}
+	}
 	var opt Options
 	if o != nil {
 		opt = *o
@@ -209,6 +216,12 @@ func prefix(b []byte, n int) []byte {
 		return b[:n]
 	}
 	return b
+}
+
+// mayStartWithBOM reports whether content starts with a byte that begins a
+// byte order mark.
+func mayStartWithBOM(content []byte) bool {
+	return len(content) > 0 && (content[0] == 0xEF || content[0] == 0xFE || content[0] == 0xFF)
 }
 
 // bomEncoding returns the encoding named by a byte order mark at the start of

@@ -19,3 +19,33 @@ func TestParseContentTypeOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestDetermineRemembered checks that Determine answers from the remembered
+// Content-Type as it does without it: for the same value twice, for values
+// that alternate, for labels nobody knows, and for bodies whose byte order
+// mark wins over the header.
+func TestDetermineRemembered(t *testing.T) {
+	values := []string{"text/plain; charset=utf-8", "text/html; charset=windows-1251", "text/html; charset=no-such-label",
+		"application/json", "", "TEXT/HTML; Charset=\"Shift_JIS\""}
+	bodies := [][]byte{nil, []byte("plain"), []byte("\xEF\xBB\xBFbom"), []byte("\xFF\xFEh\x00i\x00"), []byte("\xFE\xFF\x00h"), []byte("\xFFnot a bom")}
+	for range 2 {
+		for _, v := range values {
+			for _, b := range bodies {
+				got := Determine(v, b) // remembers v, or answers from it
+				lastContentType.Store(nil)
+				want := Determine(v, b) // parses v afresh
+				if got != want {
+					t.Errorf("Determine(%q, %q) = %+v remembered, %+v afresh", v, b, got, want)
+				}
+				Determine(v, b) // remember v for the next body
+			}
+		}
+	}
+	if _, ok := declaredOnce("text/plain; charset=utf-8"); ok {
+		t.Error("declaredOnce answers for a value that is not the last one parsed")
+	}
+	Determine("text/plain; charset=utf-8", nil)
+	if name, ok := declaredOnce("text/plain; charset=utf-8"); !ok || name != "utf-8" {
+		t.Errorf("declaredOnce = %q, %v; want utf-8, true", name, ok)
+	}
+}
