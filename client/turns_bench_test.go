@@ -21,12 +21,13 @@ import (
 // net/http sending relay's default headers, relay's base transport alone,
 // then the light path's layers one by one over it, the whole stack, the
 // stack sending the request Get builds, and a Session Get (which adds the
-// Response and its body read). Each b.N is one round, in which every one of them sends a
-// turn of 20 requests, in a new random order every round, and the metric
-// of each is the median over the rounds of its turn's time over net/http's
-// turn in the same round: a difference of 0.2 % shows over a few thousand
-// rounds, where back-to-back benchmarks of the same code move by several
-// percent. Run it with one CPU, as bench/http's report does:
+// Response and its body read). Each b.N is one round, in which every one
+// of them sends a turn of 20 requests, in a new random order every round,
+// and the metric of each is the median over the rounds of its turn's time
+// over net/http's turn in the same round: runs of a few thousand rounds
+// agree within about 1 %, where back-to-back benchmarks of the same code
+// move by several percent. Run it with one CPU, as bench/http's report
+// does (docs/benchmarks.md, "Piece by piece, in rounds"):
 //
 //	go test -run '^$' -bench Turns -benchtime 3000x -cpu 1 ./client/
 func BenchmarkTurns(b *testing.B) {
@@ -74,12 +75,12 @@ func BenchmarkTurns(b *testing.B) {
 		if err != nil {
 			return err
 		}
-		b, err := io.ReadAll(resp.Body)
+		body, err := io.ReadAll(resp.Body)
 		if closeErr := resp.Body.Close(); err == nil {
 			err = closeErr
 		}
-		if err == nil && (resp.StatusCode != http.StatusOK || string(b) != string(hello)) {
-			err = fmt.Errorf("%s, body %q", resp.Status, b)
+		if err == nil && (resp.StatusCode != http.StatusOK || string(body) != string(hello)) {
+			err = fmt.Errorf("%s, body %q", resp.Status, body)
 		}
 		return err
 	}
@@ -112,9 +113,9 @@ func BenchmarkTurns(b *testing.B) {
 			if err != nil {
 				return err
 			}
-			b, err := r.Bytes()
-			if err == nil && string(b) != string(hello) {
-				err = fmt.Errorf("body %q", b)
+			body, err := r.Bytes()
+			if err == nil && string(body) != string(hello) {
+				err = fmt.Errorf("body %q", body)
 			}
 			return err
 		}},
