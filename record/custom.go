@@ -13,10 +13,12 @@ import (
 // Custom holds the custom fields of a HAR object that relay has no field
 // for, as they were read: HAR 1.2 lets a writer add fields whose names
 // start with an underscore (Chrome's _initiator, _priority and
-// _transferSize, Firefox's _securityState). Entry, Response and Timings
-// keep them, so that a browser's file relay rewrites in RecordMissing mode
-// keeps them too. Unknown fields without the underscore are not HAR and
-// are dropped.
+// _transferSize, Firefox's _securityState, WebPageTest's pages and their
+// _startRender). Entry, its Request, Response, Content, Cache and Timings,
+// and Page and its PageTimings keep them, so that a browser's file relay
+// rewrites in RecordMissing mode keeps them too. Unknown fields without the
+// underscore are not HAR and are dropped, and so are custom fields of the
+// objects that keep none (a post body, a header, a cookie).
 //
 // ReadHAR fills them and WriteHAR writes them in a pass of their own, made
 // only for a file in which a name starting with an underscore appears
@@ -28,9 +30,14 @@ type Custom map[string]json.RawMessage
 // The custom fields relay's own structs read and write, from their json
 // tags.
 var (
-	entryOwn    = ownCustom(reflect.TypeFor[Entry]())
-	responseOwn = ownCustom(reflect.TypeFor[Response]())
-	timingsOwn  = ownCustom(reflect.TypeFor[Timings]())
+	entryOwn       = ownCustom(reflect.TypeFor[Entry]())
+	requestOwn     = ownCustom(reflect.TypeFor[Request]())
+	responseOwn    = ownCustom(reflect.TypeFor[Response]())
+	contentOwn     = ownCustom(reflect.TypeFor[Content]())
+	cacheOwn       = ownCustom(reflect.TypeFor[Cache]())
+	timingsOwn     = ownCustom(reflect.TypeFor[Timings]())
+	pageOwn        = ownCustom(reflect.TypeFor[Page]())
+	pageTimingsOwn = ownCustom(reflect.TypeFor[PageTimings]())
 )
 
 // ownCustom lists the json names of t's fields that start with "_".
@@ -44,44 +51,82 @@ func ownCustom(t reflect.Type) []string {
 	return names
 }
 
-// readCustomFields fills the Custom fields of h's entries, their responses
-// and their timings from b, the file h was read from.
+// customTree is a HAR object that keeps custom fields, and the objects in
+// it that keep theirs.
+type customTree struct {
+	key    string  // the field of the enclosing object that holds it; "" at the root
+	custom *Custom // where its custom fields are kept
+	own    []string
+	parts  []customTree
+}
+
+// entryTree is the tree of e's objects that keep custom fields.
+func entryTree(e *Entry) customTree {
+	return customTree{custom: &e.Custom, own: entryOwn, parts: []customTree{
+		{key: "request", custom: &e.Request.Custom, own: requestOwn},
+		{key: "response", custom: &e.Response.Custom, own: responseOwn, parts: []customTree{
+			{key: "content", custom: &e.Response.Content.Custom, own: contentOwn},
+		}},
+		{key: "cache", custom: &e.Cache.Custom, own: cacheOwn},
+		{key: "timings", custom: &e.Timings.Custom, own: timingsOwn},
+	}}
+}
+
+// pageTree is the tree of p's objects that keep custom fields.
+func pageTree(p *Page) customTree {
+	return customTree{custom: &p.Custom, own: pageOwn, parts: []customTree{
+		{key: "pageTimings", custom: &p.PageTimings.Custom, own: pageTimingsOwn},
+	}}
+}
+
+// readCustomFields fills the Custom fields of h's pages and entries, and
+// of the objects in them, from b, the file h was read from.
 func readCustomFields(b []byte, h *HAR) error {
 	var raw struct {
 		Log struct {
+			Pages   []map[string]json.RawMessage `json:"pages"`
 			Entries []map[string]json.RawMessage `json:"entries"`
 		} `json:"log"`
 	}
 	if err := json.Unmarshal(b, &raw); err != nil {
 		return err
 	}
+	for i, fields := range raw.Log.Pages {
+		if i < len(h.Log.Pages) {
+			if err := pageTree(&h.Log.Pages[i]).read(fields); err != nil {
+				return err
+			}
+		}
+	}
 	for i, fields := range raw.Log.Entries {
-		if i >= len(h.Log.Entries) {
-			break
-		}
-		e := &h.Log.Entries[i]
-		e.Custom = pickCustom(fields, entryOwn)
-		var err error
-		if e.Response.Custom, err = nestedCustom(fields["response"], responseOwn); err != nil {
-			return err
-		}
-		if e.Timings.Custom, err = nestedCustom(fields["timings"], timingsOwn); err != nil {
-			return err
+		if i < len(h.Log.Entries) {
+			if err := entryTree(&h.Log.Entries[i]).read(fields); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-// nestedCustom is the custom fields of the object obj, or nil.
-func nestedCustom(obj json.RawMessage, known []string) (Custom, error) {
-	if !bytes.Contains(obj, []byte(`"_`)) {
-		return nil, nil
+// read fills t's custom fields, and its parts', from fields: the object t
+// is, decoded one level. A part whose JSON has no name starting with "_"
+// is not decoded.
+func (t customTree) read(fields map[string]json.RawMessage) error {
+	*t.custom = pickCustom(fields, t.own)
+	for _, part := range t.parts {
+		obj := fields[part.key]
+		if !bytes.Contains(obj, []byte(`"_`)) {
+			continue
+		}
+		var inner map[string]json.RawMessage
+		if err := json.Unmarshal(obj, &inner); err != nil {
+			return err
+		}
+		if err := part.read(inner); err != nil {
+			return err
+		}
 	}
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(obj, &fields); err != nil {
-		return nil, err
-	}
-	return pickCustom(fields, known), nil
+	return nil
 }
 
 // pickCustom returns the fields whose names start with "_", but those in
@@ -99,45 +144,65 @@ func pickCustom(fields map[string]json.RawMessage, known []string) Custom {
 	return c
 }
 
-// anyCustom reports whether an entry, its response or its timings hold
-// custom fields.
-func anyCustom(entries []Entry) bool {
-	for i := range entries {
-		if e := &entries[i]; len(e.Custom)+len(e.Response.Custom)+len(e.Timings.Custom) > 0 {
+// empty reports whether neither t nor any of its parts holds a custom
+// field.
+func (t customTree) empty() bool {
+	if len(*t.custom) > 0 {
+		return false
+	}
+	for _, part := range t.parts {
+		if !part.empty() {
+			return false
+		}
+	}
+	return true
+}
+
+// anyCustom reports whether a page or an entry of l, or an object in
+// one, holds custom fields.
+func anyCustom(l *Log) bool {
+	for i := range l.Pages {
+		if !pageTree(&l.Pages[i]).empty() {
+			return true
+		}
+	}
+	for i := range l.Entries {
+		if !entryTree(&l.Entries[i]).empty() {
 			return true
 		}
 	}
 	return false
 }
 
-// marshalWithCustom is e as JSON (encodeJSON: HTML characters left as
-// they are, for the encoder around to decide), with its custom fields
-// added at the end of their objects, in name order.
-func marshalWithCustom(e *Entry) (json.RawMessage, error) {
-	b, err := encodeJSON(e)
+// marshalWithCustom is v, whose tree t is, as JSON (encodeJSON: HTML
+// characters left as they are, for the encoder around to decide), with
+// the custom fields added at the end of their objects, in name order.
+func marshalWithCustom(v any, t customTree) (json.RawMessage, error) {
+	b, err := encodeJSON(v)
 	if err != nil {
 		return nil, err
 	}
-	// Each part's span is found in the entry as it is by then.
-	for _, part := range []struct {
-		key    string
-		custom Custom
-		own    []string
-	}{{"timings", e.Timings.Custom, timingsOwn}, {"response", e.Response.Custom, responseOwn}} {
-		if len(part.custom) == 0 {
+	return t.write(b)
+}
+
+// write adds t's custom fields, and its parts', to obj: the JSON object t
+// is. Each part's span is found in obj as it is by then.
+func (t customTree) write(obj []byte) ([]byte, error) {
+	for _, part := range t.parts {
+		if part.empty() {
 			continue
 		}
-		start, end, err := fieldSpan(b, part.key)
+		start, end, err := fieldSpan(obj, part.key)
 		if err != nil {
 			return nil, err
 		}
-		obj, err := appendCustom(slices.Clone(b[start:end]), part.custom, part.own)
+		inner, err := part.write(slices.Clone(obj[start:end]))
 		if err != nil {
 			return nil, err
 		}
-		b = slices.Concat(b[:start], obj, b[end:])
+		obj = slices.Concat(obj[:start], inner, obj[end:])
 	}
-	return appendCustom(b, e.Custom, entryOwn)
+	return appendCustom(obj, *t.custom, t.own)
 }
 
 // fieldSpan finds the value of the top-level field key in the JSON object
@@ -193,22 +258,33 @@ func appendCustom(obj []byte, c Custom, own []string) (json.RawMessage, error) {
 	return append(out, '}'), nil
 }
 
-// logWithCustom is l to write with its entries' custom fields: each entry
-// made into JSON of its own (the file's "entries" then comes after its
-// "comment").
+// logWithCustom is l to write with its custom fields: each page and
+// entry made into JSON of its own (the file's "pages" and "entries" then
+// come after its "comment").
 func logWithCustom(l *Log) (any, error) {
+	var pages []json.RawMessage
+	if l.Pages != nil {
+		pages = make([]json.RawMessage, len(l.Pages))
+	}
+	for i := range l.Pages {
+		var err error
+		if pages[i], err = marshalWithCustom(&l.Pages[i], pageTree(&l.Pages[i])); err != nil {
+			return nil, err
+		}
+	}
 	entries := make([]json.RawMessage, len(l.Entries))
 	for i := range l.Entries {
 		var err error
-		if entries[i], err = marshalWithCustom(&l.Entries[i]); err != nil {
+		if entries[i], err = marshalWithCustom(&l.Entries[i], entryTree(&l.Entries[i])); err != nil {
 			return nil, err
 		}
 	}
 	type logOut struct {
 		Log
-		Entries []json.RawMessage `json:"entries"` // shadows Log.Entries
+		Pages   []json.RawMessage `json:"pages,omitempty"` // shadows Log.Pages
+		Entries []json.RawMessage `json:"entries"`         // shadows Log.Entries
 	}
 	return struct {
 		Log logOut `json:"log"`
-	}{logOut{*l, entries}}, nil
+	}{logOut{*l, pages, entries}}, nil
 }

@@ -3,6 +3,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -104,8 +105,11 @@ func compact(t *testing.T, raw json.RawMessage) string {
 // from their tags, and that a Custom entry of the same name is not written
 // next to the struct's own field.
 func TestOwnCustomFieldsWin(t *testing.T) {
-	if !slices.Equal(responseOwn, []string{"_error"}) || len(entryOwn) != 0 || len(timingsOwn) != 0 {
-		t.Fatalf("own custom fields: entry %q, response %q, timings %q", entryOwn, responseOwn, timingsOwn)
+	if !slices.Equal(responseOwn, []string{"_error"}) || len(entryOwn) != 0 || len(timingsOwn) != 0 ||
+		!slices.Equal(contentOwn, []string{"_truncated", "_contentEncoded"}) || !slices.Equal(cacheOwn, []string{"_status"}) ||
+		len(requestOwn) != 0 || len(pageOwn) != 0 || len(pageTimingsOwn) != 0 {
+		t.Fatalf("own custom fields: entry %q, request %q, response %q, content %q, cache %q, timings %q, page %q, page timings %q",
+			entryOwn, requestOwn, responseOwn, contentOwn, cacheOwn, timingsOwn, pageOwn, pageTimingsOwn)
 	}
 	e := Entry{Response: Response{Error: "refused", Custom: Custom{"_error": json.RawMessage(`"other"`), "_x": json.RawMessage(`1`)}}}
 	var out bytes.Buffer
@@ -115,4 +119,65 @@ func TestOwnCustomFieldsWin(t *testing.T) {
 	if got := out.String(); strings.Count(got, `"_error"`) != 1 || !strings.Contains(got, `"_error": "refused"`) || !strings.Contains(got, `"_x": 1`) {
 		t.Errorf("written:\n%s", got)
 	}
+}
+
+// TestCustomFieldsEverywhere reads and writes back the custom fields of
+// every object that keeps them: a page and its pageTimings, and an entry's
+// request, response content and cache, beside relay's own _truncated and
+// _status; a custom field of a header, which keeps none, is dropped.
+func TestCustomFieldsEverywhere(t *testing.T) {
+	const in = `{"log":{"version":"1.2","creator":{"name":"t","version":"1"},
+		"pages":[{"startedDateTime":"2026-01-02T03:04:05.000Z","id":"p1","title":"t","_URL":"https://example.test/",
+			"pageTimings":{"onLoad":10,"_startRender":7}}],
+		"entries":[{"pageref":"p1","startedDateTime":"2026-01-02T03:04:05.000Z","time":1,
+		"request":{"method":"GET","url":"https://example.test/","httpVersion":"HTTP/1.1","cookies":[],
+			"headers":[{"name":"a","value":"b","_dropped":1}],"queryString":[],"headersSize":-1,"bodySize":0,"_isLCP":true},
+		"response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","cookies":[],"headers":[],
+			"content":{"size":1,"mimeType":"text/plain","text":"x","_truncated":true,"_compressionRatio":0.5},
+			"redirectURL":"","headersSize":-1,"bodySize":1},
+		"cache":{"_status":"miss","_fromDisk":false},"timings":{"send":1,"wait":2,"receive":3}}]}}`
+	h, err := ReadHAR(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(h *HAR, when string) {
+		t.Helper()
+		p, e := h.Log.Pages[0], h.Log.Entries[0]
+		for _, c := range []struct {
+			what   string
+			custom Custom
+			want   map[string]string
+		}{
+			{"page", p.Custom, map[string]string{"_URL": `"https://example.test/"`}},
+			{"page timings", p.PageTimings.Custom, map[string]string{"_startRender": "7"}},
+			{"request", e.Request.Custom, map[string]string{"_isLCP": "true"}},
+			{"content", e.Response.Content.Custom, map[string]string{"_compressionRatio": "0.5"}},
+			{"cache", e.Cache.Custom, map[string]string{"_fromDisk": "false"}},
+		} {
+			got := map[string]string{}
+			for name, v := range c.custom {
+				got[name] = compact(t, v)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("%s: %s custom fields %v, want %v", when, c.what, got, c.want)
+			}
+		}
+		if !e.Response.Content.Truncated || e.Cache.Status != "miss" || p.ID != "p1" || *p.PageTimings.OnLoad != 10 || e.Response.Content.Text != "x" {
+			t.Errorf("%s: own fields: page %+v, entry %+v", when, p, e)
+		}
+	}
+	check(h, "read")
+	var out bytes.Buffer
+	if err := WriteHAR(&out, h); err != nil {
+		t.Fatal(err)
+	}
+	written := out.String()
+	if strings.Contains(written, "_dropped") || strings.Count(written, `"_truncated"`) != 1 || strings.Count(written, `"_status"`) != 1 {
+		t.Errorf("written:\n%s", written)
+	}
+	again, err := ReadHAR(strings.NewReader(written))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(again, "read back")
 }

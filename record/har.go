@@ -47,6 +47,7 @@ type Page struct {
 	Title           string      `json:"title"`
 	PageTimings     PageTimings `json:"pageTimings"`
 	Comment         string      `json:"comment,omitempty"`
+	Custom          Custom      `json:"-"` // fields like WebPageTest's _URL, kept as read
 }
 
 // PageTimings are a page's load times in milliseconds, -1 when unknown.
@@ -54,6 +55,7 @@ type PageTimings struct {
 	OnContentLoad *Number `json:"onContentLoad,omitempty"`
 	OnLoad        *Number `json:"onLoad,omitempty"`
 	Comment       string  `json:"comment,omitempty"`
+	Custom        Custom  `json:"-"` // fields like WebPageTest's _startRender, kept as read
 }
 
 // Entry is one exchange: for relay, one physical send (a redirect hop, a
@@ -86,6 +88,7 @@ type Request struct {
 	HeadersSize Size        `json:"headersSize"`
 	BodySize    Size        `json:"bodySize"`
 	Comment     string      `json:"comment,omitempty"`
+	Custom      Custom      `json:"-"` // custom fields, kept as read
 }
 
 // PostData is a request body. HAR has no encoding field for it: relay
@@ -150,6 +153,7 @@ type Content struct {
 	Comment        string `json:"comment,omitempty"`
 	Truncated      bool   `json:"_truncated,omitempty"`
 	ContentEncoded bool   `json:"_contentEncoded,omitempty"`
+	Custom         Custom `json:"-"` // custom fields, kept as read
 }
 
 // NameValue is a header or a query parameter.
@@ -182,6 +186,7 @@ type Cache struct {
 	// being validated); empty when no cache was asked. A cache hit sends
 	// nothing and so is not an entry.
 	Status string `json:"_status,omitempty"`
+	Custom Custom `json:"-"` // custom fields, kept as read
 }
 
 // CacheState is a cache entry's state.

@@ -75,7 +75,7 @@ func WriteHAR(w io.Writer, h *HAR) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	var v any = &out
-	if anyCustom(out.Log.Entries) {
+	if anyCustom(&out.Log) {
 		withCustom, err := logWithCustom(&out.Log)
 		if err != nil {
 			return fmt.Errorf("record: writing HAR: %w", err)
