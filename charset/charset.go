@@ -146,12 +146,11 @@ func (o *Options) Determine(contentType string, content []byte) Result {
 // determine is Determine for content that may be only the start of the body:
 // more tells that the body goes on after content.
 func (o *Options) determine(contentType string, content []byte, more bool) Result {
-	// Most responses of an API: the same Content-Type, naming its charset,
-	// and no byte order mark, which would win over it.
-	if !mayStartWithBOM(content) {
-		if name, ok := declaredOnce(contentType); ok {
-			return Result{Name: name, Source: Header, Confidence: 1}
-		}
+	ct := parseContentTypeOnce(contentType)
+	// Most responses of an API: a Content-Type naming a known charset, and
+	// no byte order mark, which would win over it. Nothing else is asked.
+	if ct.declared != "" && !mayStartWithBOM(content) {
+		return Result{Name: ct.declared, Source: Header, Confidence: 1}
 	}
 	var opt Options
 	if o != nil {
@@ -160,13 +159,13 @@ func (o *Options) determine(contentType string, content []byte, more bool) Resul
 	if name := bomEncoding(content); name != "" {
 		return Result{Name: name, Source: BOM, Confidence: 1}
 	}
-	essence, label, hasCharset := parseContentTypeOnce(contentType)
-	if hasCharset {
-		if name := headerEncoding(label); name != "" {
-			return Result{Name: name, Source: Header, Confidence: 1}
+	if ct.hasCharset {
+		if ct.declared != "" {
+			return Result{Name: ct.declared, Source: Header, Confidence: 1}
 		}
 		return Result{Name: "utf-8", Source: UnknownLabel}
 	}
+	essence := ct.essence
 	if n := opt.prescanBytes(); n > 0 {
 		var name string
 		switch mediaKind(essence) {

@@ -10,32 +10,25 @@ import "sync/atomic"
 // one small allocation to remember it.
 var lastContentType atomic.Pointer[parsedContentType]
 
+// parsedContentType is what Determine needs of a Content-Type value. It
+// is never modified once stored.
 type parsedContentType struct {
-	value, essence, charset string
-	hasCharset              bool
-	declared                string // headerEncoding(charset) with hasCharset: the encoding the header names, or "" for a label nobody knows
+	value, essence string
+	hasCharset     bool
+	declared       string // with hasCharset, the encoding its label names: headerEncoding's answer, "" for a label nobody knows
 }
 
-// parseContentTypeOnce is parseContentType, remembered for the last value.
-func parseContentTypeOnce(v string) (essence, charset string, hasCharset bool) {
+// parseContentTypeOnce is parseContentType with the label looked up,
+// remembered for the last value.
+func parseContentTypeOnce(v string) *parsedContentType {
 	if p := lastContentType.Load(); p != nil && p.value == v {
-		return p.essence, p.charset, p.hasCharset
+		return p
 	}
-	essence, charset, hasCharset = parseContentType(v)
-	p := &parsedContentType{value: v, essence: essence, charset: charset, hasCharset: hasCharset}
+	essence, label, hasCharset := parseContentType(v)
+	p := &parsedContentType{value: v, essence: essence, hasCharset: hasCharset}
 	if hasCharset {
-		p.declared = headerEncoding(charset)
+		p.declared = headerEncoding(label)
 	}
 	lastContentType.Store(p)
-	return essence, charset, hasCharset
-}
-
-// declaredOnce returns the encoding the charset parameter of the
-// Content-Type value v names, when v is the last value parsed and it has
-// one that is known.
-func declaredOnce(v string) (string, bool) {
-	if p := lastContentType.Load(); p != nil && p.value == v && p.declared != "" {
-		return p.declared, true
-	}
-	return "", false
+	return p
 }

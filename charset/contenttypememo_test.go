@@ -10,10 +10,14 @@ func TestParseContentTypeOnce(t *testing.T) {
 	for range 2 {
 		for _, v := range values {
 			for range 2 {
-				e, c, h := parseContentTypeOnce(v)
+				p := parseContentTypeOnce(v)
 				we, wc, wh := parseContentType(v)
-				if e != we || c != wc || h != wh {
-					t.Errorf("parseContentTypeOnce(%q) = %q, %q, %v; want %q, %q, %v", v, e, c, h, we, wc, wh)
+				wd := ""
+				if wh {
+					wd = headerEncoding(wc)
+				}
+				if p.value != v || p.essence != we || p.hasCharset != wh || p.declared != wd {
+					t.Errorf("parseContentTypeOnce(%q) = %+v; want essence %q, charset %v, declared %q", v, p, we, wh, wd)
 				}
 			}
 		}
@@ -38,14 +42,14 @@ func TestDetermineRemembered(t *testing.T) {
 					t.Errorf("Determine(%q, %q) = %+v remembered, %+v afresh", v, b, got, want)
 				}
 				Determine(v, b) // remember v for the next body
+				if bom := bomEncoding(b); bom != "" && (got.Source != BOM || got.Name != bom) {
+					t.Errorf("Determine(%q, %q) = %+v; the byte order mark's %s wins", v, b, got, bom)
+				}
 			}
 		}
 	}
-	if _, ok := declaredOnce("text/plain; charset=utf-8"); ok {
-		t.Error("declaredOnce answers for a value that is not the last one parsed")
-	}
 	Determine("text/plain; charset=utf-8", nil)
-	if name, ok := declaredOnce("text/plain; charset=utf-8"); !ok || name != "utf-8" {
-		t.Errorf("declaredOnce = %q, %v; want utf-8, true", name, ok)
+	if p := lastContentType.Load(); p == nil || p.value != "text/plain; charset=utf-8" || p.declared != "utf-8" {
+		t.Errorf("remembered %+v; want text/plain's value, declared utf-8", p)
 	}
 }

@@ -49,7 +49,7 @@ func (m *urlMemo) newRequest(ctx context.Context, method, rawURL string) (*http.
 		}
 	}
 	req, err := http.NewRequestWithContext(ctx, method, rawURL, nil)
-	if err != nil || req.URL.User != nil || strings.Contains(rawURL, "@") {
+	if err != nil || strings.Contains(rawURL, "@") { // userinfo, or an @ that may be one
 		return req, err
 	}
 	p := &parsedURL{raw: rawURL, u: *req.URL}

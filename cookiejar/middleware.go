@@ -133,9 +133,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || resp == nil || jar == nil {
 		return resp, err
 	}
-	if _, ok := resp.Header["Set-Cookie"]; !ok {
-		return resp, nil // most responses: nothing to parse
-	}
 	if cs := resp.Cookies(); len(cs) > 0 {
 		jar.SetCookies(req.URL, cs)
 	}

@@ -12,8 +12,8 @@ import (
 // How the report measures one row of one contender.
 
 // measureInterleaved times n requests (in whole blocks) of each of ops (nil
-// ones are left out) after a warm-up, with GOMAXPROCS 1, in rounds of block requests: in
-// each round every op runs one block, in a new random order. The ops thus
+// ones are left out) after a warm-up, with GOMAXPROCS 1, in rounds of block
+// requests: in each round every op runs one block, in a new random order. The ops thus
 // share the machine's state to within a few milliseconds, where one
 // measurement after another each would be a tenth of a second apart and a
 // drifting machine (a neighbour's load, a clock's boost) would move one
